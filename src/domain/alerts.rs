@@ -1,0 +1,1 @@
+//! Alert lifecycle: open -> taken -> closed, escalation and burst grouping.

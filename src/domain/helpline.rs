@@ -1,0 +1,1 @@
+//! Helpline card: which services are open at a given local hour.

@@ -1,0 +1,1 @@
+//! Sensitive-content detection: normalisation, rules, matching.

@@ -1,0 +1,1 @@
+//! Every user-facing text, rendered from prompts/{fr,en} by typed functions.

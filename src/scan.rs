@@ -1,0 +1,1 @@
+//! `promeneur scan`: one JSON object per input line.
