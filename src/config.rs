@@ -1,0 +1,770 @@
+//! The one place that reads configuration: the TOML file and the environment.
+//!
+//! `Config::load` reads the file named by `--config` / `PROMENEUR_CONFIG` (default
+//! `promeneur.toml`), applies the environment overrides, and validates everything before the bot
+//! touches the network. Every error names the file, the key and the reason on one line, so an
+//! operator can fix it without reading code. Nothing else in the crate reads `std::env`.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use serde::de::{self, Deserializer};
+use serde::Deserialize;
+
+/// Default database: an SQLite file next to the process, created if missing.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://promeneur.db";
+/// Default Discord API base; operators of a shared rate-limit proxy change it.
+pub const DEFAULT_API_BASE: &str = "https://discord.com";
+/// Default configuration file.
+pub const DEFAULT_CONFIG_PATH: &str = "promeneur.toml";
+/// Shortest pseudonym key accepted: 32 bytes of secret keep the keyed hash unguessable.
+const MIN_PSEUDONYM_KEY_LEN: usize = 32;
+
+/// A secret string (bot token, pseudonym key). It has no `Display`, and its `Debug` prints a
+/// placeholder, so it cannot reach a log line by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The secret itself, for the one call that needs it (the HTTP client, the HMAC key).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl<'de> Deserialize<'de> for Secret {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Secret)
+    }
+}
+
+/// A Discord snowflake from the config file: an integer or a string of digits, never zero.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Snowflake(pub u64);
+
+impl FromStr for Snowflake {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim().parse::<u64>() {
+            Ok(0) => Err("a Discord id cannot be 0".into()),
+            Ok(v) if v > i64::MAX as u64 => Err(format!("`{s}` is too large for a Discord id")),
+            Ok(v) => Ok(Snowflake(v)),
+            Err(_) => Err(format!("`{s}` is not a Discord id (digits expected)")),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Snowflake {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Int(i64),
+            Str(String),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Int(i) if i > 0 => Ok(Snowflake(i as u64)),
+            Raw::Int(i) => Err(de::Error::custom(format!(
+                "{i} is not a Discord id (a positive integer expected)"
+            ))),
+            Raw::Str(s) => s.parse().map_err(de::Error::custom),
+        }
+    }
+}
+
+/// Which channels the bot scans: every channel of the guild, or a list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Watched {
+    #[default]
+    All,
+    Channels(Vec<Snowflake>),
+}
+
+impl Watched {
+    /// Whether a message in `channel` (or in a thread whose parent is `parent`) is scanned.
+    pub fn covers(&self, channel: u64, parent: Option<u64>) -> bool {
+        match self {
+            Watched::All => true,
+            Watched::Channels(list) => list
+                .iter()
+                .any(|c| c.0 == channel || Some(c.0) == parent),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Watched {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Word(String),
+            List(Vec<Snowflake>),
+        }
+        match Raw::deserialize(d)? {
+            Raw::Word(w) if w == "all" => Ok(Watched::All),
+            Raw::Word(w) => Err(de::Error::custom(format!(
+                "`{w}`: expected \"all\" or a list of channel ids"
+            ))),
+            Raw::List(l) => Ok(Watched::Channels(l)),
+        }
+    }
+}
+
+/// The language of a guild's messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    Fr,
+    En,
+}
+
+/// One `[[guilds]]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GuildConfig {
+    pub id: Snowflake,
+    #[serde(default = "default_timezone")]
+    pub timezone: String,
+    #[serde(default)]
+    pub language: Language,
+    #[serde(default)]
+    pub question_channels: Vec<Snowflake>,
+    #[serde(default)]
+    pub watched_channels: Watched,
+    pub alert_channel: Snowflake,
+    pub coordination_channel: Option<Snowflake>,
+    pub resources_channel: Option<Snowflake>,
+    pub promeneur_role: Snowflake,
+    pub coordinator_role: Option<Snowflake>,
+    /// Further roles whose members are staff: never scanned, allowed to use staff commands.
+    #[serde(default)]
+    pub staff_roles: Vec<Snowflake>,
+    /// Parsed from `timezone` during validation.
+    #[serde(skip, default = "default_tz")]
+    pub tz: chrono_tz::Tz,
+}
+
+fn default_timezone() -> String {
+    "Europe/Paris".into()
+}
+
+fn default_tz() -> chrono_tz::Tz {
+    chrono_tz::Europe::Paris
+}
+
+impl GuildConfig {
+    /// Roles whose members are staff (promeneurs, coordinators and any extra staff role).
+    pub fn staff_role_ids(&self) -> impl Iterator<Item = u64> + '_ {
+        std::iter::once(self.promeneur_role.0)
+            .chain(self.coordinator_role.map(|r| r.0))
+            .chain(self.staff_roles.iter().map(|r| r.0))
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDiscord {
+    token: Option<Secret>,
+    api_base: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDatabase {
+    url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPrivacy {
+    pseudonym_key: Option<Secret>,
+    retention_days: Option<u32>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    extra_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEscalation {
+    critical: Option<String>,
+    high: Option<String>,
+    medium: Option<String>,
+    low: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAlerts {
+    #[serde(default)]
+    escalation: RawEscalation,
+    burst_window: Option<String>,
+    helpline_categories: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    discord: RawDiscord,
+    #[serde(default)]
+    database: RawDatabase,
+    #[serde(default)]
+    privacy: RawPrivacy,
+    #[serde(default)]
+    rules: RawRules,
+    #[serde(default)]
+    alerts: RawAlerts,
+    #[serde(default)]
+    guilds: Vec<GuildConfig>,
+}
+
+/// Escalation delays per severity; `None` means never.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EscalationDelays {
+    pub critical: Option<Duration>,
+    pub high: Option<Duration>,
+    pub medium: Option<Duration>,
+    pub low: Option<Duration>,
+}
+
+/// Alert behaviour shared by every guild.
+#[derive(Debug, Clone)]
+pub struct AlertsConfig {
+    pub escalation: EscalationDelays,
+    /// Messages from the same young person within this window join one alert.
+    pub burst_window: Duration,
+    /// Categories whose flag sends the young person a helpline card by DM.
+    pub helpline_categories: Vec<String>,
+}
+
+/// The whole validated configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The file it was read from (absent when the file does not exist and defaults apply).
+    pub source: Option<PathBuf>,
+    pub token: Option<Secret>,
+    pub api_base: String,
+    pub database_url: String,
+    pub pseudonym_key: Option<Secret>,
+    pub retention_days: u32,
+    pub rules_dir: Option<PathBuf>,
+    pub alerts: AlertsConfig,
+    pub guilds: Vec<GuildConfig>,
+}
+
+/// A configuration problem: where, which key, and why. Displayed on one line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{origin}: {key}: {reason}")]
+pub struct ConfigError {
+    /// The file (with its line when known) or the environment variable at fault.
+    pub origin: String,
+    pub key: String,
+    pub reason: String,
+}
+
+/// The environment variables the bot reads, captured once so that tests pass their own.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    pub discord_token: Option<String>,
+    pub database_url: Option<String>,
+    pub discord_api_base: Option<String>,
+    pub pseudonym_key: Option<String>,
+}
+
+impl Env {
+    /// Reads the process environment. Empty values count as unset.
+    pub fn from_process() -> Self {
+        let get = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        Env {
+            discord_token: get("DISCORD_TOKEN"),
+            database_url: get("DATABASE_URL"),
+            discord_api_base: get("DISCORD_API_BASE"),
+            pseudonym_key: get("PROMENEUR_PSEUDONYM_KEY"),
+        }
+    }
+}
+
+const CATEGORIES: [&str; 8] = [
+    "suicide_selfharm",
+    "sexual_violence",
+    "domestic_violence",
+    "harassment",
+    "violence_threat",
+    "substances",
+    "eating_disorder",
+    "distress",
+];
+
+impl Config {
+    /// Reads and validates `path`. A missing file is an error only when `required` (the operator
+    /// named it explicitly); otherwise defaults apply and the bot serves no guild yet.
+    pub fn load(path: &Path, required: bool, env: &Env) -> Result<Config, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => Some(t),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => None,
+            Err(e) => {
+                return Err(ConfigError {
+                    origin: path.display().to_string(),
+                    key: "(file)".into(),
+                    reason: format!("cannot read the configuration file: {e}"),
+                })
+            }
+        };
+        let (raw, source) = match text {
+            Some(t) => (parse_toml(&t, path)?, Some(path.to_path_buf())),
+            None => (RawConfig::default(), None),
+        };
+        let origin = path.display().to_string();
+        Self::from_raw(raw, source, &origin, env)
+    }
+
+    /// Parses configuration text; `origin` names it in errors.
+    pub fn from_toml_str(text: &str, origin: &str, env: &Env) -> Result<Config, ConfigError> {
+        let raw = parse_toml(text, Path::new(origin))?;
+        Self::from_raw(raw, Some(PathBuf::from(origin)), origin, env)
+    }
+
+    fn from_raw(
+        raw: RawConfig,
+        source: Option<PathBuf>,
+        origin: &str,
+        env: &Env,
+    ) -> Result<Config, ConfigError> {
+        let err = |key: &str, reason: String| ConfigError {
+            origin: origin.to_string(),
+            key: key.to_string(),
+            reason,
+        };
+        let env_err = |var: &str, reason: String| ConfigError {
+            origin: "environment".into(),
+            key: var.to_string(),
+            reason,
+        };
+
+        let token = match &env.discord_token {
+            Some(t) => Some(Secret::new(t.trim())),
+            None => raw.discord.token.filter(|t| !t.expose().trim().is_empty()),
+        };
+        if let Some(t) = &token {
+            if t.expose().chars().any(char::is_whitespace) {
+                let reason = "the token contains whitespace".to_string();
+                return Err(match env.discord_token {
+                    Some(_) => env_err("DISCORD_TOKEN", reason),
+                    None => err("discord.token", reason),
+                });
+            }
+        }
+
+        let (api_base, api_key) = match &env.discord_api_base {
+            Some(b) => (b.clone(), "DISCORD_API_BASE"),
+            None => (
+                raw.discord
+                    .api_base
+                    .unwrap_or_else(|| DEFAULT_API_BASE.into()),
+                "discord.api_base",
+            ),
+        };
+        let api_base = api_base.trim_end_matches('/').to_string();
+        if !(api_base.starts_with("http://") || api_base.starts_with("https://")) {
+            let reason = format!("`{api_base}` is not an http(s) URL");
+            return Err(if env.discord_api_base.is_some() {
+                env_err(api_key, reason)
+            } else {
+                err(api_key, reason)
+            });
+        }
+
+        let (database_url, db_key) = match &env.database_url {
+            Some(u) => (u.clone(), "DATABASE_URL"),
+            None => (
+                raw.database
+                    .url
+                    .unwrap_or_else(|| DEFAULT_DATABASE_URL.into()),
+                "database.url",
+            ),
+        };
+        if !(database_url.starts_with("sqlite:")
+            || database_url.starts_with("postgres://")
+            || database_url.starts_with("postgresql://"))
+        {
+            let reason = "expected a sqlite:// or postgres:// URL".to_string();
+            return Err(if env.database_url.is_some() {
+                env_err(db_key, reason)
+            } else {
+                err(db_key, reason)
+            });
+        }
+
+        let pseudonym_key = match &env.pseudonym_key {
+            Some(k) => Some((Secret::new(k.clone()), true)),
+            None => raw.privacy.pseudonym_key.map(|k| (k, false)),
+        };
+        if let Some((k, from_env)) = &pseudonym_key {
+            if k.expose().len() < MIN_PSEUDONYM_KEY_LEN {
+                let reason = format!(
+                    "the pseudonym key must be at least {MIN_PSEUDONYM_KEY_LEN} characters long"
+                );
+                return Err(if *from_env {
+                    env_err("PROMENEUR_PSEUDONYM_KEY", reason)
+                } else {
+                    err("privacy.pseudonym_key", reason)
+                });
+            }
+        }
+        let retention_days = raw.privacy.retention_days.unwrap_or(365);
+        if retention_days == 0 {
+            return Err(err(
+                "privacy.retention_days",
+                "must be at least 1 day".into(),
+            ));
+        }
+
+        let esc = &raw.alerts.escalation;
+        let delay = |key: &str, v: &Option<String>, default: &str| {
+            let text = v.as_deref().unwrap_or(default);
+            parse_delay(text).map_err(|reason| err(&format!("alerts.escalation.{key}"), reason))
+        };
+        let escalation = EscalationDelays {
+            critical: delay("critical", &esc.critical, "5m")?,
+            high: delay("high", &esc.high, "15m")?,
+            medium: delay("medium", &esc.medium, "2h")?,
+            low: delay("low", &esc.low, "never")?,
+        };
+        let burst_window = match &raw.alerts.burst_window {
+            None => Duration::from_secs(600),
+            Some(t) => parse_delay(t)
+                .map_err(|r| err("alerts.burst_window", r))?
+                .unwrap_or(Duration::ZERO),
+        };
+        let helpline_categories = raw.alerts.helpline_categories.unwrap_or_else(|| {
+            [
+                "suicide_selfharm",
+                "sexual_violence",
+                "domestic_violence",
+                "harassment",
+            ]
+            .map(String::from)
+            .to_vec()
+        });
+        for c in &helpline_categories {
+            if !CATEGORIES.contains(&c.as_str()) {
+                return Err(err(
+                    "alerts.helpline_categories",
+                    format!("unknown category `{c}` (expected one of {})", CATEGORIES.join(", ")),
+                ));
+            }
+        }
+
+        let mut guilds = raw.guilds;
+        let mut seen = HashSet::new();
+        for (i, g) in guilds.iter_mut().enumerate() {
+            let key = |k: &str| format!("guilds[{i}].{k}");
+            if !seen.insert(g.id) {
+                return Err(err(
+                    &key("id"),
+                    format!("guild {} is configured twice", g.id.0),
+                ));
+            }
+            g.tz = g.timezone.parse::<chrono_tz::Tz>().map_err(|_| {
+                err(
+                    &key("timezone"),
+                    format!(
+                        "unknown time zone `{}` (an IANA name such as Europe/Paris)",
+                        g.timezone
+                    ),
+                )
+            })?;
+            if g.coordination_channel.is_some() && g.coordination_channel == Some(g.alert_channel)
+            {
+                // Allowed, but worth knowing: escalations then land among the alerts.
+                tracing::debug!(guild = g.id.0, "coordination channel is the alert channel");
+            }
+        }
+
+        Ok(Config {
+            source,
+            token,
+            api_base,
+            database_url,
+            pseudonym_key: pseudonym_key.map(|(k, _)| k),
+            retention_days,
+            rules_dir: raw.rules.extra_dir,
+            alerts: AlertsConfig {
+                escalation,
+                burst_window,
+                helpline_categories,
+            },
+            guilds,
+        })
+    }
+
+    /// The guild's configuration, if the bot serves it.
+    pub fn guild(&self, id: u64) -> Option<&GuildConfig> {
+        self.guilds.iter().find(|g| g.id.0 == id)
+    }
+
+    /// What `run` needs beyond a valid file: the token and the pseudonym key.
+    pub fn require_run_secrets(&self) -> Result<(&Secret, &Secret), ConfigError> {
+        let token = self.token.as_ref().ok_or_else(|| ConfigError {
+            origin: "environment".into(),
+            key: "DISCORD_TOKEN".into(),
+            reason: "no bot token: set DISCORD_TOKEN (or discord.token in the config file)".into(),
+        })?;
+        let key = self.pseudonym_key.as_ref().ok_or_else(|| ConfigError {
+            origin: "environment".into(),
+            key: "PROMENEUR_PSEUDONYM_KEY".into(),
+            reason: format!(
+                "no pseudonym key: set PROMENEUR_PSEUDONYM_KEY (or privacy.pseudonym_key) to a secret of at least {MIN_PSEUDONYM_KEY_LEN} characters, kept apart from the database"
+            ),
+        })?;
+        Ok((token, key))
+    }
+}
+
+/// Parses a delay such as "30s", "5m", "2h", "1d" or "never" (`None`).
+pub fn parse_delay(text: &str) -> Result<Option<Duration>, String> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("never") {
+        return Ok(None);
+    }
+    let split = t
+        .find(|c: char| !c.is_ascii_digit())
+        .ok_or_else(|| format!("`{t}` has no unit (use s, m, h or d, or \"never\")"))?;
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{t}` is not a delay such as \"30s\", \"5m\", \"2h\" or \"never\""))?;
+    let secs = match unit.trim() {
+        "s" => n,
+        "m" | "min" => n * 60,
+        "h" => n * 3600,
+        "d" => n * 86_400,
+        u => return Err(format!("`{t}`: unknown unit `{u}` (use s, m, h or d)")),
+    };
+    if secs == 0 {
+        return Err(format!("`{t}` is zero; write \"never\" to disable"));
+    }
+    Ok(Some(Duration::from_secs(secs)))
+}
+
+fn parse_toml(text: &str, path: &Path) -> Result<RawConfig, ConfigError> {
+    toml::from_str::<RawConfig>(text).map_err(|e| {
+        let (line, key) = match e.span() {
+            Some(span) => {
+                let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+                let snippet = text.get(span).unwrap_or("").trim();
+                (line, key_from_snippet(snippet, text, line))
+            }
+            None => (0, "(file)".into()),
+        };
+        let origin = if line > 0 {
+            format!("{}:{line}", path.display())
+        } else {
+            path.display().to_string()
+        };
+        ConfigError {
+            origin,
+            key,
+            reason: e.message().trim().to_string(),
+        }
+    })
+}
+
+/// Best effort at naming the key of a TOML error: the key written on the offending line.
+fn key_from_snippet(snippet: &str, text: &str, line: usize) -> String {
+    let line_text = text.lines().nth(line.saturating_sub(1)).unwrap_or("");
+    let from_line = line_text
+        .split('=')
+        .next()
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && !k.starts_with('['));
+    match from_line {
+        Some(k) => k.to_string(),
+        None if !snippet.is_empty() && snippet.len() < 60 => snippet.to_string(),
+        None => "(file)".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[[guilds]]
+id = 111111111111111111
+alert_channel = "222222222222222222"
+promeneur_role = 333333333333333333
+watched_channels = "all"
+"#;
+
+    fn parse(text: &str) -> Result<Config, ConfigError> {
+        Config::from_toml_str(text, "test.toml", &Env::default())
+    }
+
+    #[test]
+    fn a_minimal_guild_gets_the_documented_defaults() {
+        let c = parse(GOOD).expect("valid");
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(c.api_base, DEFAULT_API_BASE);
+        let g = &c.guilds[0];
+        assert_eq!(g.tz, chrono_tz::Europe::Paris);
+        assert_eq!(g.language, Language::Fr);
+        assert_eq!(c.alerts.escalation.critical, Some(Duration::from_secs(300)));
+        assert_eq!(c.alerts.escalation.low, None);
+        assert_eq!(g.alert_channel, Snowflake(222222222222222222));
+    }
+
+    #[test]
+    fn environment_overrides_the_file() {
+        let env = Env {
+            discord_token: Some("abc.def".into()),
+            database_url: Some("postgres://db/x".into()),
+            discord_api_base: Some("http://127.0.0.1:9/".into()),
+            pseudonym_key: Some("k".repeat(40)),
+        };
+        let text = format!("[database]\nurl = \"sqlite://other.db\"\n{GOOD}");
+        let c = Config::from_toml_str(&text, "t.toml", &env).expect("valid");
+        assert_eq!(c.database_url, "postgres://db/x");
+        assert_eq!(c.api_base, "http://127.0.0.1:9");
+        assert_eq!(c.token.as_ref().map(Secret::expose), Some("abc.def"));
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug_output() {
+        let env = Env {
+            discord_token: Some("super-secret-token".into()),
+            pseudonym_key: Some("p".repeat(40)),
+            ..Env::default()
+        };
+        let c = Config::from_toml_str(GOOD, "t.toml", &env).expect("valid");
+        let dbg = format!("{c:?}");
+        assert!(!dbg.contains("super-secret-token"));
+        assert!(!dbg.contains(&"p".repeat(40)));
+    }
+
+    fn fails_with(text: &str, key: &str, reason_part: &str) {
+        let e = parse(text).expect_err("must be refused");
+        let line = e.to_string();
+        assert!(
+            line.contains(key),
+            "error should name `{key}`, got: {line}"
+        );
+        assert!(
+            line.contains(reason_part),
+            "error should say `{reason_part}`, got: {line}"
+        );
+        assert!(!line.contains('\n'), "one line expected, got: {line}");
+    }
+
+    #[test]
+    fn an_unknown_key_is_refused_by_name() {
+        fails_with(
+            &format!("{GOOD}alert_chanel = 5\n"),
+            "alert_chanel",
+            "unknown field",
+        );
+    }
+
+    #[test]
+    fn a_bad_id_is_refused_by_name() {
+        fails_with(
+            &GOOD.replace("333333333333333333", "\"abc\""),
+            "promeneur_role",
+            "not a Discord id",
+        );
+    }
+
+    #[test]
+    fn an_unknown_time_zone_is_refused_by_name() {
+        fails_with(
+            &format!("{GOOD}timezone = \"Europe/Pari\"\n"),
+            "guilds[0].timezone",
+            "unknown time zone",
+        );
+    }
+
+    #[test]
+    fn a_guild_configured_twice_is_refused() {
+        fails_with(&format!("{GOOD}{GOOD}"), "guilds[1].id", "twice");
+    }
+
+    #[test]
+    fn a_bad_escalation_delay_is_refused_by_name() {
+        fails_with(
+            &format!("[alerts.escalation]\ncritical = \"5 minutes\"\n{GOOD}"),
+            "alerts.escalation.critical",
+            "unknown unit",
+        );
+    }
+
+    #[test]
+    fn a_missing_alert_channel_is_refused_by_name() {
+        fails_with(
+            &GOOD.replace("alert_channel = \"222222222222222222\"\n", ""),
+            "alert_channel",
+            "missing field",
+        );
+    }
+
+    #[test]
+    fn an_unknown_helpline_category_is_refused_by_name() {
+        fails_with(
+            &format!("[alerts]\nhelpline_categories = [\"suicide\"]\n{GOOD}"),
+            "alerts.helpline_categories",
+            "unknown category",
+        );
+    }
+
+    #[test]
+    fn a_short_pseudonym_key_is_refused() {
+        fails_with(
+            &format!("[privacy]\npseudonym_key = \"short\"\n{GOOD}"),
+            "privacy.pseudonym_key",
+            "at least 32",
+        );
+    }
+
+    #[test]
+    fn running_without_a_token_names_the_variable() {
+        let c = parse(GOOD).expect("valid");
+        let e = c.require_run_secrets().expect_err("no token");
+        assert!(e.to_string().contains("DISCORD_TOKEN"));
+    }
+
+    #[test]
+    fn delays_parse_in_every_documented_unit() {
+        assert_eq!(parse_delay("30s"), Ok(Some(Duration::from_secs(30))));
+        assert_eq!(parse_delay("5m"), Ok(Some(Duration::from_secs(300))));
+        assert_eq!(parse_delay("2h"), Ok(Some(Duration::from_secs(7200))));
+        assert_eq!(parse_delay("never"), Ok(None));
+        assert!(parse_delay("0s").is_err());
+        assert!(parse_delay("5").is_err());
+    }
+
+    #[test]
+    fn watched_channels_cover_threads_of_listed_channels() {
+        let w = Watched::Channels(vec![Snowflake(5)]);
+        assert!(w.covers(5, None));
+        assert!(w.covers(9, Some(5)));
+        assert!(!w.covers(9, Some(6)));
+    }
+}

@@ -1,0 +1,171 @@
+//! The outbox: effects that must reach Discord, stored in the same transaction as the state they
+//! follow from, then delivered by `jobs::delivery` with retries.
+//!
+//! Delivery is at-least-once from the database's point of view, made exactly-once towards people
+//! by (1) `dedup_key`, so the same effect is never enqueued twice, (2) a lease (`locked_until`),
+//! so two workers or processes never hold the same entry, and (3) Discord's message nonce, so a
+//! crash between Discord's answer and `mark_delivered` does not post twice.
+
+use sqlx::{Any, Executor, FromRow};
+
+/// One stored effect.
+#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub dedup_key: String,
+    pub kind: String,
+    pub payload: String,
+    pub attempts: i64,
+    pub created_at: i64,
+}
+
+/// Stores an effect unless one with the same `dedup_key` exists. Returns its id when inserted.
+pub async fn enqueue<'e, E>(
+    ex: E,
+    dedup_key: &str,
+    kind: &str,
+    payload: &str,
+    now: i64,
+) -> anyhow::Result<Option<i64>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let id: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO outbox (dedup_key, kind, payload, attempts, next_attempt_at, created_at) \
+         VALUES ($1, $2, $3, 0, $4, $4) \
+         ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
+    )
+    .bind(dedup_key)
+    .bind(kind)
+    .bind(payload)
+    .bind(now)
+    .fetch_optional(ex)
+    .await?;
+    Ok(id.map(|(id,)| id))
+}
+
+/// Claims up to `limit` due entries for `lease_ms`, oldest first. An entry whose lease expired
+/// (its worker died) is due again. The outer conditions repeat the inner ones so that, on
+/// PostgreSQL, a row claimed concurrently by another process is re-checked and skipped.
+pub async fn claim_due<'e, E>(
+    ex: E,
+    now: i64,
+    lease_ms: i64,
+    limit: i64,
+) -> anyhow::Result<Vec<OutboxEntry>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let rows = sqlx::query_as::<_, OutboxEntry>(
+        "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM outbox \
+                      WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2 \
+                        AND (locked_until IS NULL OR locked_until < $2) \
+                      ORDER BY id LIMIT $3) \
+           AND delivered_at IS NULL AND failed_at IS NULL \
+           AND (locked_until IS NULL OR locked_until < $2) \
+         RETURNING id, dedup_key, kind, payload, attempts, created_at",
+    )
+    .bind(now + lease_ms)
+    .bind(now)
+    .bind(limit)
+    .fetch_all(ex)
+    .await?;
+    let mut rows = rows;
+    rows.sort_by_key(|r| r.id);
+    Ok(rows)
+}
+
+/// Records a successful delivery.
+pub async fn mark_delivered<'e, E>(ex: E, id: i64, now: i64) -> anyhow::Result<()>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "UPDATE outbox SET delivered_at = $1, locked_until = NULL, last_error = NULL WHERE id = $2",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Records a transient failure: the entry is due again at `next_attempt_at`.
+pub async fn mark_retry<'e, E>(
+    ex: E,
+    id: i64,
+    next_attempt_at: i64,
+    error: &str,
+) -> anyhow::Result<()>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "UPDATE outbox SET next_attempt_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3",
+    )
+    .bind(next_attempt_at)
+    .bind(truncate(error))
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Records a permanent failure (Discord refused for good): never retried, kept for operators.
+pub async fn mark_failed<'e, E>(ex: E, id: i64, now: i64, error: &str) -> anyhow::Result<()>
+where
+    E: Executor<'e, Database = Any>,
+{
+    sqlx::query(
+        "UPDATE outbox SET failed_at = $1, locked_until = NULL, last_error = $2 WHERE id = $3",
+    )
+    .bind(now)
+    .bind(truncate(error))
+    .bind(id)
+    .execute(ex)
+    .await?;
+    Ok(())
+}
+
+/// Counts of entries waiting, delivered and failed (for operators and tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, FromRow)]
+pub struct OutboxStats {
+    pub pending: i64,
+    pub delivered: i64,
+    pub failed: i64,
+}
+
+pub async fn stats<'e, E>(ex: E) -> anyhow::Result<OutboxStats>
+where
+    E: Executor<'e, Database = Any>,
+{
+    Ok(sqlx::query_as::<_, OutboxStats>(
+        "SELECT \
+           COUNT(CASE WHEN delivered_at IS NULL AND failed_at IS NULL THEN 1 END) AS pending, \
+           COUNT(CASE WHEN delivered_at IS NOT NULL THEN 1 END) AS delivered, \
+           COUNT(CASE WHEN failed_at IS NOT NULL THEN 1 END) AS failed \
+         FROM outbox",
+    )
+    .fetch_one(ex)
+    .await?)
+}
+
+/// The earliest time an entry becomes due, to sleep exactly until then.
+pub async fn next_due_at<'e, E>(ex: E) -> anyhow::Result<Option<i64>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let row: (Option<i64>,) = sqlx::query_as(
+        "SELECT MIN(CASE WHEN locked_until IS NOT NULL AND locked_until > next_attempt_at \
+                    THEN locked_until ELSE next_attempt_at END) \
+         FROM outbox WHERE delivered_at IS NULL AND failed_at IS NULL",
+    )
+    .fetch_one(ex)
+    .await?;
+    Ok(row.0)
+}
+
+fn truncate(error: &str) -> String {
+    error.chars().take(500).collect()
+}
