@@ -1,1 +1,134 @@
-fn main() {}
+//! The `promeneur` command line: parse arguments, call into the library, print errors once.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use promeneur::config::{Config, Env, DEFAULT_CONFIG_PATH};
+use promeneur::telemetry::{self, LogFormat};
+
+/// promeneur: a Discord bot that gets a human to a young person in time.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    /// Configuration file [default: promeneur.toml]
+    #[arg(long, global = true, env = "PROMENEUR_CONFIG")]
+    config: Option<PathBuf>,
+    /// Log format.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    /// Log filter (RUST_LOG syntax).
+    #[arg(long, global = true, env = "RUST_LOG", hide_env_values = true)]
+    log: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Connect to Discord and serve (needs DISCORD_TOKEN and PROMENEUR_PSEUDONYM_KEY).
+    Run,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Validate the configuration without connecting.
+    CheckConfig,
+    /// Scan messages from stdin, one per line, and print one JSON object per line.
+    Scan {
+        /// Output format (only jsonl).
+        #[arg(long, default_value = "jsonl")]
+        format: String,
+        /// Use the rules in this directory instead of the shipped ones.
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Explain each decision for humans instead of JSON.
+        #[arg(long)]
+        explain: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    telemetry::init(cli.log_format, cli.log.as_deref());
+    match real_main(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("promeneur: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn real_main(cli: Cli) -> anyhow::Result<ExitCode> {
+    let required = cli.config.is_some();
+    let path = cli.config.unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_PATH));
+    let load = || Config::load(&path, required, &Env::from_process());
+    match cli.command {
+        Command::Scan {
+            format,
+            rules,
+            explain,
+        } => {
+            if format != "jsonl" {
+                anyhow::bail!("--format: unknown format `{format}` (expected jsonl)");
+            }
+            let opts = promeneur::scan::ScanOptions {
+                rules_dir: rules,
+                explain,
+            };
+            let stdin = std::io::stdin().lock();
+            let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            promeneur::scan::run(&opts, stdin, stdout)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::CheckConfig => {
+            let config = load()?;
+            promeneur::app::load_rules(&config)?;
+            let from = config
+                .source
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "defaults (no file)".into());
+            println!(
+                "configuration OK: {from}, {} guild(s), database {}",
+                config.guilds.len(),
+                redact_url(&config.database_url)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate => {
+            let config = load()?;
+            runtime()?.block_on(async {
+                let db = promeneur::store::Db::connect(&config.database_url).await?;
+                db.migrate().await?;
+                db.close().await;
+                println!("migrations applied to {}", redact_url(&config.database_url));
+                anyhow::Ok(())
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Run => {
+            let config = load()?;
+            config.require_run_secrets()?;
+            runtime()?.block_on(async {
+                let app = promeneur::app::App::build(config).await?;
+                app.run(promeneur::app::shutdown_signal()).await
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// The database URL without its password, for messages.
+fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => format!("{}://***{}", &url[..s], &url[at..]),
+        _ => url.to_string(),
+    }
+}

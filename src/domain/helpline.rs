@@ -1,1 +1,412 @@
-//! Helpline card: which services are open at a given local hour.
+//! Helpline card: which services to offer a young person, among those open at this hour.
+//!
+//! Hours are those of the services in France, read in the guild's time zone (Europe/Paris by
+//! default) so that a card sent at 8:30 in winter or at 23:30 in summer is right across the
+//! daylight-saving changes. The wording of each service lives in prompts/.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, Timelike};
+use chrono_tz::Tz;
+
+use crate::domain::safety::Category;
+
+/// The time zone used when a guild does not set one.
+pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Europe::Paris;
+
+/// A helpline service, by stable id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ServiceId {
+    /// 3114, national suicide prevention line, 24/7.
+    Suicide3114,
+    /// 119, Allô Enfance en Danger, 24/7.
+    EnfanceEnDanger119,
+    /// 3919, Violences Femmes Info (violence in the couple or family), 24/7.
+    Violences3919,
+    /// 3018, cyber-harassment, 9h-23h.
+    Cyberharcelement3018,
+    /// Fil Santé Jeunes, 0 800 235 236, 9h-23h.
+    FilSanteJeunes,
+    /// 112 / 15 (and 114 by SMS): immediate danger, 24/7.
+    Urgence,
+}
+
+impl ServiceId {
+    pub const ALL: [ServiceId; 6] = [
+        Self::Suicide3114,
+        Self::EnfanceEnDanger119,
+        Self::Violences3919,
+        Self::Cyberharcelement3018,
+        Self::FilSanteJeunes,
+        Self::Urgence,
+    ];
+
+    /// The stable id (config, logs, prompt file names).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Suicide3114 => "3114",
+            Self::EnfanceEnDanger119 => "119",
+            Self::Violences3919 => "3919",
+            Self::Cyberharcelement3018 => "3018",
+            Self::FilSanteJeunes => "fil_sante_jeunes",
+            Self::Urgence => "urgence",
+        }
+    }
+
+    /// The service's description.
+    pub fn service(self) -> &'static Service {
+        // SERVICES lists every id once; the fallback is never taken.
+        SERVICES
+            .iter()
+            .find(|s| s.id == self)
+            .unwrap_or(&SERVICES[0])
+    }
+}
+
+impl fmt::Display for ServiceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// When a service answers, in local time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hours {
+    Always,
+    /// Every day from `from_hour`:00 (included) to `to_hour`:00 (excluded).
+    Daily {
+        from_hour: u32,
+        to_hour: u32,
+    },
+}
+
+impl Hours {
+    /// Whether the service answers at this local hour (0-23).
+    pub fn is_open_at_hour(self, hour: u32) -> bool {
+        match self {
+            Hours::Always => true,
+            Hours::Daily { from_hour, to_hour } => from_hour <= hour && hour < to_hour,
+        }
+    }
+}
+
+/// A service and the categories of distress it serves.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    pub id: ServiceId,
+    pub hours: Hours,
+    pub categories: &'static [Category],
+}
+
+impl Service {
+    pub fn serves_any(&self, categories: &[Category]) -> bool {
+        categories.iter().any(|c| self.categories.contains(c))
+    }
+}
+
+/// Every service, in the order a card lists them: the most specific first, emergency last.
+pub static SERVICES: &[Service] = &[
+    Service {
+        id: ServiceId::Suicide3114,
+        hours: Hours::Always,
+        categories: &[Category::SuicideSelfharm, Category::Distress],
+    },
+    Service {
+        id: ServiceId::EnfanceEnDanger119,
+        hours: Hours::Always,
+        categories: &[
+            Category::SexualViolence,
+            Category::DomesticViolence,
+            Category::Harassment,
+            Category::ViolenceThreat,
+        ],
+    },
+    Service {
+        id: ServiceId::Violences3919,
+        hours: Hours::Always,
+        categories: &[Category::DomesticViolence, Category::SexualViolence],
+    },
+    Service {
+        id: ServiceId::Cyberharcelement3018,
+        hours: Hours::Daily {
+            from_hour: 9,
+            to_hour: 23,
+        },
+        categories: &[Category::Harassment, Category::SexualViolence],
+    },
+    Service {
+        id: ServiceId::FilSanteJeunes,
+        hours: Hours::Daily {
+            from_hour: 9,
+            to_hour: 23,
+        },
+        categories: &[
+            Category::SuicideSelfharm,
+            Category::SexualViolence,
+            Category::Substances,
+            Category::EatingDisorder,
+            Category::Distress,
+        ],
+    },
+    Service {
+        id: ServiceId::Urgence,
+        hours: Hours::Always,
+        categories: &[
+            Category::SuicideSelfharm,
+            Category::SexualViolence,
+            Category::DomesticViolence,
+            Category::ViolenceThreat,
+        ],
+    },
+];
+
+/// The services serving any of `categories` that are open at `local_time`, in card order.
+pub fn services_open_at(categories: &[Category], local_time: DateTime<Tz>) -> Vec<ServiceId> {
+    let hour = local_time.hour();
+    SERVICES
+        .iter()
+        .filter(|s| s.serves_any(categories) && s.hours.is_open_at_hour(hour))
+        .map(|s| s.id)
+        .collect()
+}
+
+/// A unix time in milliseconds, seen in a time zone. `None` only for times outside the
+/// ±262,000-year range chrono handles.
+pub fn local_time(at_ms: i64, tz: Tz) -> Option<DateTime<Tz>> {
+    DateTime::from_timestamp_millis(at_ms).map(|utc| utc.with_timezone(&tz))
+}
+
+/// A category name in the config that we do not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown category `{0}` (expected one of: suicide_selfharm, sexual_violence, domestic_violence, harassment, violence_threat, substances, eating_disorder, distress)")]
+pub struct UnknownCategory(pub String);
+
+/// Which categories earn the young person a helpline card.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelplinePolicy {
+    pub card_categories: Vec<Category>,
+}
+
+impl Default for HelplinePolicy {
+    /// suicide_selfharm, sexual_violence, domestic_violence, harassment.
+    fn default() -> Self {
+        Self {
+            card_categories: vec![
+                Category::SuicideSelfharm,
+                Category::SexualViolence,
+                Category::DomesticViolence,
+                Category::Harassment,
+            ],
+        }
+    }
+}
+
+impl HelplinePolicy {
+    /// Builds the policy from the config's category ids (`alerts.helpline_categories`).
+    pub fn from_ids<S: AsRef<str>>(ids: &[S]) -> Result<Self, UnknownCategory> {
+        let card_categories = ids
+            .iter()
+            .map(|id| {
+                let id = id.as_ref().trim();
+                Category::from_str(id).map_err(|_| UnknownCategory(id.to_owned()))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self { card_categories })
+    }
+
+    /// The services to put on the card for a flag of these categories at `at_ms` in `tz`, or
+    /// `None` when no category earns a card. Only the card-earning categories choose the
+    /// services, so a card stays short and on topic.
+    pub fn card(&self, flagged: &[Category], at_ms: i64, tz: Tz) -> Option<Vec<ServiceId>> {
+        let relevant: Vec<Category> = flagged
+            .iter()
+            .copied()
+            .filter(|c| self.card_categories.contains(c))
+            .collect();
+        if relevant.is_empty() {
+            return None;
+        }
+        let services = match local_time(at_ms, tz) {
+            Some(local) => services_open_at(&relevant, local),
+            // Unrepresentable time: offer only the services that never close.
+            None => SERVICES
+                .iter()
+                .filter(|s| s.hours == Hours::Always && s.serves_any(&relevant))
+                .map(|s| s.id)
+                .collect(),
+        };
+        Some(services)
+    }
+}
+
+impl FromStr for ServiceId {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|id| id.as_str() == s)
+            .ok_or_else(|| format!("unknown helpline service `{s}`"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    fn utc_ms(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> i64 {
+        NaiveDate::from_ymd_opt(y, mo, d)
+            .and_then(|date| date.and_hms_opt(h, mi, 0))
+            .map(|naive| Utc.from_utc_datetime(&naive).timestamp_millis())
+            .unwrap_or_else(|| panic!("invalid test date"))
+    }
+
+    fn paris_card(categories: &[Category], at_ms: i64) -> Vec<ServiceId> {
+        HelplinePolicy::default()
+            .card(categories, at_ms, DEFAULT_TIME_ZONE)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn every_service_is_listed_once_and_found_by_its_id() {
+        for id in ServiceId::ALL {
+            assert_eq!(SERVICES.iter().filter(|s| s.id == id).count(), 1);
+            assert_eq!(id.service().id, id);
+            assert_eq!(id.as_str().parse(), Ok(id));
+        }
+    }
+
+    #[test]
+    fn at_night_a_suicidal_message_gets_the_always_open_lines_only() {
+        // 2024-01-15 02:00 in Paris (01:00 UTC).
+        let card = paris_card(&[Category::SuicideSelfharm], utc_ms(2024, 1, 15, 1, 0));
+        assert_eq!(card, [ServiceId::Suicide3114, ServiceId::Urgence]);
+    }
+
+    #[test]
+    fn in_the_evening_fil_sante_jeunes_is_offered_too() {
+        // 2024-01-15 20:00 in Paris.
+        let card = paris_card(&[Category::SuicideSelfharm], utc_ms(2024, 1, 15, 19, 0));
+        assert_eq!(
+            card,
+            [
+                ServiceId::Suicide3114,
+                ServiceId::FilSanteJeunes,
+                ServiceId::Urgence
+            ]
+        );
+    }
+
+    #[test]
+    fn harassment_gets_the_3018_during_its_hours_and_the_119_always() {
+        let day = paris_card(&[Category::Harassment], utc_ms(2024, 1, 15, 12, 0));
+        assert_eq!(
+            day,
+            [
+                ServiceId::EnfanceEnDanger119,
+                ServiceId::Cyberharcelement3018
+            ]
+        );
+        let night = paris_card(&[Category::Harassment], utc_ms(2024, 1, 15, 23, 30));
+        assert_eq!(night, [ServiceId::EnfanceEnDanger119]);
+    }
+
+    #[test]
+    fn opening_hours_follow_the_spring_daylight_saving_change() {
+        // 07:30 UTC is 08:30 in Paris the day before the change (CET), 3018 still closed...
+        let before = paris_card(&[Category::Harassment], utc_ms(2024, 3, 30, 7, 30));
+        assert!(!before.contains(&ServiceId::Cyberharcelement3018));
+        // ...and 09:30 the day of the change (CEST, 31 March 2024): open.
+        let after = paris_card(&[Category::Harassment], utc_ms(2024, 3, 31, 7, 30));
+        assert!(after.contains(&ServiceId::Cyberharcelement3018));
+    }
+
+    #[test]
+    fn opening_hours_follow_the_autumn_daylight_saving_change() {
+        // 21:30 UTC is 23:30 in Paris on 26 October 2024 (CEST): closed...
+        let before = paris_card(&[Category::Harassment], utc_ms(2024, 10, 26, 21, 30));
+        assert!(!before.contains(&ServiceId::Cyberharcelement3018));
+        // ...and 22:30 on 27 October 2024, after the change (CET): open.
+        let after = paris_card(&[Category::Harassment], utc_ms(2024, 10, 27, 21, 30));
+        assert!(after.contains(&ServiceId::Cyberharcelement3018));
+    }
+
+    #[test]
+    fn the_guild_time_zone_decides_the_hour() {
+        // 12:00 UTC is 08:00 in Martinique: the 3018 is not open yet there.
+        let at = utc_ms(2024, 1, 15, 12, 0);
+        let card = HelplinePolicy::default()
+            .card(&[Category::Harassment], at, chrono_tz::America::Martinique)
+            .unwrap_or_default();
+        assert_eq!(card, [ServiceId::EnfanceEnDanger119]);
+    }
+
+    #[test]
+    fn services_open_at_takes_a_local_time_directly() {
+        let local = DEFAULT_TIME_ZONE
+            .with_ymd_and_hms(2024, 7, 1, 22, 59, 59)
+            .single()
+            .unwrap_or_else(|| panic!("unambiguous time"));
+        let open = services_open_at(&[Category::EatingDisorder], local);
+        assert_eq!(open, [ServiceId::FilSanteJeunes]);
+        let open = services_open_at(
+            &[Category::EatingDisorder],
+            local + chrono::Duration::seconds(1),
+        );
+        assert!(open.is_empty());
+    }
+
+    #[test]
+    fn categories_without_a_card_get_none() {
+        let at = utc_ms(2024, 1, 15, 12, 0);
+        let policy = HelplinePolicy::default();
+        assert_eq!(
+            policy.card(
+                &[Category::Substances, Category::Distress],
+                at,
+                DEFAULT_TIME_ZONE
+            ),
+            None
+        );
+    }
+
+    #[test]
+    fn only_card_categories_choose_the_services() {
+        // Distress alone has no card by default; with harassment, only harassment's services.
+        let card = paris_card(
+            &[Category::Distress, Category::Harassment],
+            utc_ms(2024, 1, 15, 1, 0),
+        );
+        assert_eq!(card, [ServiceId::EnfanceEnDanger119]);
+    }
+
+    #[test]
+    fn a_domestic_violence_card_offers_the_119_the_3919_and_emergency() {
+        let card = paris_card(&[Category::DomesticViolence], utc_ms(2024, 1, 15, 1, 0));
+        assert_eq!(
+            card,
+            [
+                ServiceId::EnfanceEnDanger119,
+                ServiceId::Violences3919,
+                ServiceId::Urgence
+            ]
+        );
+    }
+
+    #[test]
+    fn card_categories_are_configurable_by_id() {
+        let policy = HelplinePolicy::from_ids(&["distress", " eating_disorder "]);
+        assert_eq!(
+            policy,
+            Ok(HelplinePolicy {
+                card_categories: vec![Category::Distress, Category::EatingDisorder]
+            })
+        );
+        assert_eq!(
+            HelplinePolicy::from_ids(&["suicide"]),
+            Err(UnknownCategory("suicide".into()))
+        );
+    }
+}

@@ -33,18 +33,31 @@ where
     Ok(())
 }
 
-/// Every channel's cursor: (channel id, last message id seen).
-pub async fn all<'e, E>(ex: E) -> anyhow::Result<Vec<(u64, u64)>>
+/// A channel's cursor. Messages read over REST carry no guild id, so the cursor keeps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    pub channel_id: u64,
+    pub guild_id: Option<u64>,
+    pub last_message_id: u64,
+}
+
+/// Every channel's cursor.
+pub async fn all<'e, E>(ex: E) -> anyhow::Result<Vec<Cursor>>
 where
     E: Executor<'e, Database = Any>,
 {
-    let rows: Vec<(i64, i64)> =
-        sqlx::query_as("SELECT channel_id, last_message_id FROM channel_cursors ORDER BY channel_id")
-            .fetch_all(ex)
-            .await?;
+    let rows: Vec<(i64, Option<i64>, i64)> = sqlx::query_as(
+        "SELECT channel_id, guild_id, last_message_id FROM channel_cursors ORDER BY channel_id",
+    )
+    .fetch_all(ex)
+    .await?;
     Ok(rows
         .into_iter()
-        .map(|(c, m)| (from_db(c), from_db(m)))
+        .map(|(c, g, m)| Cursor {
+            channel_id: from_db(c),
+            guild_id: g.map(from_db),
+            last_message_id: from_db(m),
+        })
         .collect())
 }
 

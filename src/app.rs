@@ -1,0 +1,96 @@
+//! Building and running the bot, apart from `main` so tests spawn the very code `promeneur run`
+//! runs: `App::build` (database, migrations, rules) then `App::run` until a shutdown signal.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use tracing::info;
+
+use crate::bot::Bot;
+use crate::config::Config;
+use crate::discord;
+use crate::domain::pseudonym::PseudonymKey;
+use crate::domain::safety::RuleSet;
+use crate::jobs;
+use crate::store::Db;
+
+/// A bot ready to connect.
+pub struct App {
+    pub bot: Arc<Bot>,
+    token: crate::config::Secret,
+}
+
+impl App {
+    /// Checks the secrets, opens and migrates the database, and compiles the rules.
+    pub async fn build(config: Config) -> anyhow::Result<App> {
+        let (token, key) = config.require_run_secrets()?;
+        let token = token.clone();
+        let pseudonyms = PseudonymKey::new(key.expose().as_bytes().to_vec())
+            .context("privacy.pseudonym_key")?;
+        let rules = load_rules(&config)?;
+        let db = Db::connect(&config.database_url).await?;
+        db.migrate().await?;
+        let bot = Arc::new(Bot::new(Arc::new(config), db, Arc::new(rules), pseudonyms));
+        Ok(App { bot, token })
+    }
+
+    /// Connects to Discord and serves until `shutdown` resolves, then stops cleanly: the gateway
+    /// closes, the workers finish the item in hand (the rest stays in the outbox), the database
+    /// closes.
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
+        let bot = self.bot;
+        let rest = discord::rest::Rest::new(&bot.config.api_base, &self.token)?;
+        let mut client = discord::build_client(bot.clone(), &self.token).await?;
+        let (trigger, stop) = jobs::shutdown_pair();
+        let workers = [
+            tokio::spawn(jobs::delivery::run(bot.clone(), rest, stop.clone())),
+            tokio::spawn(jobs::escalation::run(bot.clone(), stop.clone())),
+        ];
+        let shards = client.shard_manager.clone();
+        info!(api_base = %bot.config.api_base, guilds = bot.config.guilds.len(), "connecting to Discord");
+        let result = tokio::select! {
+            r = client.start() => r.context("the Discord connection ended"),
+            _ = shutdown => {
+                info!("shutting down");
+                Ok(())
+            }
+        };
+        shards.shutdown_all().await;
+        trigger.fire();
+        for w in workers {
+            let _ = w.await;
+        }
+        bot.db.close().await;
+        info!("stopped");
+        result
+    }
+}
+
+/// The shipped rules plus the network's own directory, if configured.
+pub fn load_rules(config: &Config) -> anyhow::Result<RuleSet> {
+    let dirs: Vec<_> = config.rules_dir.iter().cloned().collect();
+    RuleSet::load(true, &dirs).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+}

@@ -1,0 +1,52 @@
+//! `Bot`: everything the flows need (configuration, database, rules, pseudonym key), with no
+//! Discord type in sight, so integration tests drive the flows directly on a real database.
+
+use std::sync::Arc;
+
+use tokio::sync::{Mutex, Notify};
+
+use crate::config::Config;
+use crate::domain::alerts::{BurstPolicy, EscalationPolicy};
+use crate::domain::pseudonym::PseudonymKey;
+use crate::domain::safety::RuleSet;
+use crate::store::Db;
+
+/// Shared state of a running bot (behind an `Arc`).
+pub struct Bot {
+    pub config: Arc<Config>,
+    pub db: Db,
+    pub rules: Arc<RuleSet>,
+    pub pseudonyms: PseudonymKey,
+    pub escalation: EscalationPolicy,
+    pub burst: BurstPolicy,
+    /// Wakes the delivery worker as soon as an effect is stored.
+    pub outbox_ready: Notify,
+    /// Serialises the flag path of this process, so a burst of messages from one young person
+    /// arriving at once joins one alert instead of racing into two.
+    pub flag_lock: Mutex<()>,
+}
+
+impl Bot {
+    pub fn new(config: Arc<Config>, db: Db, rules: Arc<RuleSet>, pseudonyms: PseudonymKey) -> Bot {
+        let d = &config.alerts.escalation;
+        let escalation = EscalationPolicy {
+            critical: d.critical,
+            high: d.high,
+            medium: d.medium,
+            low: d.low,
+        };
+        let burst = BurstPolicy {
+            window: config.alerts.burst_window,
+        };
+        Bot {
+            config,
+            db,
+            rules,
+            pseudonyms,
+            escalation,
+            burst,
+            outbox_ready: Notify::new(),
+            flag_lock: Mutex::new(()),
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! Slash commands. Each is thin: parse arguments -> flow -> render a prompt -> reply.
+
+pub mod aide;
+pub mod alerte;
+
+use super::{Data, Error};
+
+/// Every command the bot registers.
+pub fn all() -> Vec<poise::Command<Data, Error>> {
+    vec![aide::aide(), alerte::alerte()]
+}
+
+/// The one error handler: the user gets a short ephemeral message, the log gets the chain.
+pub async fn on_error(err: poise::FrameworkError<'_, Data, Error>) {
+    match err {
+        poise::FrameworkError::Command { error, ctx, .. } => {
+            super::log_error(&format!("/{}", ctx.command().qualified_name), &error);
+            let lang = aide::lang_of(&ctx);
+            let _ = ctx
+                .send(
+                    poise::CreateReply::default()
+                        .content(crate::prompts::generic_error(lang))
+                        .ephemeral(true),
+                )
+                .await;
+        }
+        poise::FrameworkError::ArgumentParse { error, input, ctx, .. } => {
+            let lang = aide::lang_of(&ctx);
+            let reason = match input {
+                Some(i) => format!("`{}`: {error}", crate::prompts::text::sanitize(&i)),
+                None => error.to_string(),
+            };
+            let _ = ctx
+                .send(
+                    poise::CreateReply::default()
+                        .content(crate::prompts::bad_argument(lang, &reason))
+                        .ephemeral(true),
+                )
+                .await;
+        }
+        other => {
+            if let Err(e) = poise::builtins::on_error(other).await {
+                tracing::warn!(error = %e, "error while handling an error");
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! Rendering stored state as Discord messages: texts come from `prompts`, user text is escaped
+//! and defused, and `allowed_mentions` lists exactly the roles meant to be pinged.
+
+use poise::serenity_prelude as serenity;
+use serenity::{
+    CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed, CreateEmbedFooter,
+    CreateMessage, EditMessage, RoleId,
+};
+
+use crate::config::{GuildConfig, Language};
+use crate::domain::alerts::{AlertState, AlertStatus, Outcome};
+use crate::domain::safety::{Category, Severity};
+use crate::prompts::{self, text, AlertField, Lang};
+use crate::store::alerts::{AlertRow, FlagRow};
+use crate::store::ids::from_db;
+
+/// Characters of each flagged message shown in the alert.
+const EXCERPT_CHARS: usize = 300;
+/// Flagged messages of a burst shown in the alert (the newest).
+const EXCERPTS_SHOWN: usize = 3;
+
+/// Embed colours by severity.
+fn colour(severity: Severity) -> u32 {
+    match severity {
+        Severity::Critical => 0xB0_00_20,
+        Severity::High => 0xE0_40_00,
+        Severity::Medium => 0xF0_A0_00,
+        Severity::Low | Severity::None => 0x70_80_90,
+    }
+}
+
+pub fn lang_of(language: Language) -> Lang {
+    match language {
+        Language::Fr => Lang::Fr,
+        Language::En => Lang::En,
+    }
+}
+
+/// The guild's language, French when unknown (DMs to a bot in no configured guild).
+pub fn lang_for(guild: Option<&GuildConfig>) -> Lang {
+    guild.map(|g| lang_of(g.language)).unwrap_or_default()
+}
+
+pub fn categories_of(text: &str) -> Vec<Category> {
+    text.split(',').filter_map(|c| c.parse().ok()).collect()
+}
+
+pub fn severity_of(text: &str) -> Severity {
+    text.parse().unwrap_or(Severity::None)
+}
+
+/// The alert's lifecycle state, as the prompts expect it.
+pub fn state_of(a: &AlertRow) -> AlertState {
+    AlertState {
+        status: a.status.parse().unwrap_or(AlertStatus::Open),
+        taken_by: a.taken_by.map(from_db),
+        taken_at: a.taken_at,
+        closed_by: None,
+        closed_at: a.closed_at,
+        outcome: a.outcome.as_deref().and_then(|o| o.parse::<Outcome>().ok()),
+        note: None,
+        ..AlertState::open(a.flagged_at)
+    }
+}
+
+/// A link to a message: `https://discord.com/channels/{guild or @me}/{channel}/{message}`.
+pub fn message_url(guild: Option<u64>, channel: u64, message: u64) -> String {
+    let g = guild.map(|g| g.to_string()).unwrap_or_else(|| "@me".into());
+    format!("https://discord.com/channels/{g}/{channel}/{message}")
+}
+
+/// The alert as an embed with its buttons.
+fn alert_parts(lang: Lang, a: &AlertRow, flags: &[FlagRow]) -> (CreateEmbed, Vec<CreateActionRow>) {
+    let severity = severity_of(&a.severity);
+    let categories = categories_of(&a.categories);
+    let guild = a.guild_id.map(from_db);
+    let newest = flags.iter().rev().take(EXCERPTS_SHOWN).collect::<Vec<_>>();
+    let excerpts = newest
+        .iter()
+        .rev()
+        .map(|f| {
+            let spans: Vec<(usize, usize, String)> =
+                serde_json::from_str(&f.matches).unwrap_or_default();
+            let spans: Vec<(usize, usize)> = spans.into_iter().map(|(s, e, _)| (s, e)).collect();
+            let link = message_url(guild, from_db(f.channel_id), from_db(f.message_id));
+            format!(
+                "> {}\n{}",
+                text::highlight_excerpt(&f.excerpt, &spans, EXCERPT_CHARS).replace('\n', "\n> "),
+                prompts::alert_jump_link(lang, &link)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let first = flags.first();
+    let channel = first.map(|f| from_db(f.channel_id)).unwrap_or(from_db(a.channel_id));
+    let label = |f| prompts::alert_field_label(lang, f);
+    let mut embed = CreateEmbed::new()
+        .title(prompts::alert_title(lang, severity, &categories))
+        .colour(colour(severity))
+        .field(label(AlertField::Category), prompts::categories_label(lang, &categories), true)
+        .field(label(AlertField::Severity), prompts::severity_label(lang, severity), true)
+        .field(label(AlertField::Status), prompts::alert_status_line(lang, &state_of(a)), true)
+        .field(label(AlertField::Channel), format!("<#{channel}>"), true)
+        .field(label(AlertField::Author), text::user_mention(from_db(a.author_id)), true)
+        .field(label(AlertField::Time), text::discord_timestamp(a.flagged_at), true)
+        .field(label(AlertField::Excerpt), text::truncate_chars(&excerpts, 1024), false);
+    let mut notes = Vec::new();
+    if a.message_count > 1 {
+        notes.push(prompts::alert_burst_note(lang, u32::try_from(a.message_count).unwrap_or(u32::MAX)));
+    }
+    if a.helpline.as_deref() == Some("refused") {
+        notes.push(prompts::alert_dm_refused(lang));
+    }
+    if !notes.is_empty() {
+        embed = embed.footer(CreateEmbedFooter::new(notes.join(" · ")));
+    }
+    let status: AlertStatus = a.status.parse().unwrap_or(AlertStatus::Open);
+    let buttons = CreateActionRow::Buttons(vec![
+        CreateButton::new(format!("alert:take:{}", a.id))
+            .label(prompts::button_take(lang))
+            .style(serenity::ButtonStyle::Primary)
+            .disabled(status != AlertStatus::Open),
+        CreateButton::new(format!("alert:close:{}", a.id))
+            .label(prompts::button_close(lang))
+            .style(serenity::ButtonStyle::Secondary)
+            .disabled(status == AlertStatus::Closed),
+    ]);
+    (embed, vec![buttons])
+}
+
+/// The first post of an alert: pings the promeneur role only, and carries a nonce Discord
+/// enforces so a retried delivery never posts twice.
+pub fn alert_message(lang: Lang, gc: Option<&GuildConfig>, a: &AlertRow, flags: &[FlagRow]) -> CreateMessage {
+    let (embed, rows) = alert_parts(lang, a, flags);
+    let severity = severity_of(&a.severity);
+    let mut msg = CreateMessage::new()
+        .embed(embed)
+        .components(rows)
+        .nonce(serenity::Nonce::String(format!("alert-{}", a.id)))
+        .enforce_nonce(true);
+    let mut mentions = CreateAllowedMentions::new();
+    if let Some(g) = gc {
+        msg = msg.content(prompts::alert_content(lang, g.promeneur_role.0, severity));
+        mentions = mentions.roles([RoleId::new(g.promeneur_role.0)]);
+    }
+    msg.allowed_mentions(mentions)
+}
+
+/// The edit that brings a posted alert up to date (no new ping: edits never notify).
+pub fn alert_edit(lang: Lang, a: &AlertRow, flags: &[FlagRow]) -> EditMessage {
+    let (embed, rows) = alert_parts(lang, a, flags);
+    EditMessage::new()
+        .embed(embed)
+        .components(rows)
+        .allowed_mentions(CreateAllowedMentions::new())
+}
+
+/// The helpline card, sent by DM: no mention at all.
+pub fn helpline_message(text: String, alert_id: i64) -> CreateMessage {
+    CreateMessage::new()
+        .content(text)
+        .nonce(serenity::Nonce::String(format!("help-{alert_id}")))
+        .enforce_nonce(true)
+        .allowed_mentions(CreateAllowedMentions::new())
+}
+
+/// The escalation to coordinators: pings the coordinator role only.
+pub fn escalation_message(text: String, role: Option<u64>, alert_id: i64, step: i64) -> CreateMessage {
+    let mentions = match role {
+        Some(r) => CreateAllowedMentions::new().roles([RoleId::new(r)]),
+        None => CreateAllowedMentions::new(),
+    };
+    CreateMessage::new()
+        .content(text)
+        .nonce(serenity::Nonce::String(format!("esc-{alert_id}-{step}")))
+        .enforce_nonce(true)
+        .allowed_mentions(mentions)
+}

@@ -1,0 +1,159 @@
+//! The REST client the delivery worker uses: serenity's builders give the bodies, this client
+//! carries them and reads Discord's rate-limit answers itself.
+//!
+//! Behind `DISCORD_API_BASE` serenity's ratelimiter must be off, and serenity's error type keeps
+//! neither the `Retry-After` header nor the `retry_after` field of a 429. The outbox needs both
+//! to honour Discord's pace, so deliveries go through this small client instead.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::config::Secret;
+
+/// Why a request did not succeed, sorted by what the worker should do next.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RestError {
+    /// 429: try again after this delay.
+    #[error("rate limited for {0:?}")]
+    RateLimited(Duration),
+    /// 5xx or a network failure: try again with backoff.
+    #[error("transient failure: {0}")]
+    Transient(String),
+    /// Discord refused for good (4xx other than 429), with its JSON error code.
+    #[error("refused ({status}, code {code}): {message}")]
+    Refused {
+        status: u16,
+        code: i64,
+        message: String,
+    },
+}
+
+/// Discord's JSON error code for "Cannot send messages to this user" (DMs closed).
+pub const CANNOT_DM_USER: i64 = 50007;
+
+/// A minimal Discord REST client for the routes deliveries use.
+#[derive(Clone)]
+pub struct Rest {
+    client: reqwest::Client,
+    base: String,
+    auth: String,
+}
+
+impl std::fmt::Debug for Rest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rest").field("base", &self.base).finish()
+    }
+}
+
+impl Rest {
+    pub fn new(api_base: &str, token: &Secret) -> anyhow::Result<Rest> {
+        let client = reqwest::Client::builder()
+            .user_agent(concat!(
+                "DiscordBot (https://github.com/promeneurs-du-net/promeneur, ",
+                env!("CARGO_PKG_VERSION"),
+                ")"
+            ))
+            .timeout(Duration::from_secs(15))
+            .build()?;
+        Ok(Rest {
+            client,
+            base: format!("{}/api/v10", api_base.trim_end_matches('/')),
+            auth: format!("Bot {}", token.expose()),
+        })
+    }
+
+    /// POST /channels/{channel}/messages; returns the new message's id.
+    pub async fn create_message(&self, channel: u64, body: &impl Serialize) -> Result<u64, RestError> {
+        let v = self
+            .send(reqwest::Method::POST, &format!("/channels/{channel}/messages"), body)
+            .await?;
+        id_of(&v)
+    }
+
+    /// PATCH /channels/{channel}/messages/{message}.
+    pub async fn edit_message(
+        &self,
+        channel: u64,
+        message: u64,
+        body: &impl Serialize,
+    ) -> Result<(), RestError> {
+        self.send(
+            reqwest::Method::PATCH,
+            &format!("/channels/{channel}/messages/{message}"),
+            body,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// POST /users/@me/channels: the DM channel with `user`.
+    pub async fn dm_channel(&self, user: u64) -> Result<u64, RestError> {
+        let body = serde_json::json!({ "recipient_id": user.to_string() });
+        let v = self
+            .send(reqwest::Method::POST, "/users/@me/channels", &body)
+            .await?;
+        id_of(&v)
+    }
+
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<Value, RestError> {
+        let resp = self
+            .client
+            .request(method, format!("{}{path}", self.base))
+            .header(reqwest::header::AUTHORIZATION, &self.auth)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| RestError::Transient(format!("request failed: {e}")))?;
+        let status = resp.status();
+        let retry_header = header_secs(&resp, "retry-after")
+            .or_else(|| header_secs(&resp, "x-ratelimit-reset-after"));
+        let text = resp.text().await.unwrap_or_default();
+        let json: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        if status.is_success() {
+            return Ok(json);
+        }
+        if status.as_u16() == 429 {
+            let secs = json
+                .get("retry_after")
+                .and_then(Value::as_f64)
+                .or(retry_header)
+                .unwrap_or(1.0);
+            return Err(RestError::RateLimited(Duration::from_secs_f64(secs.clamp(0.0, 3600.0))));
+        }
+        if status.is_server_error() {
+            return Err(RestError::Transient(format!("Discord answered {status}")));
+        }
+        Err(RestError::Refused {
+            status: status.as_u16(),
+            code: json.get("code").and_then(Value::as_i64).unwrap_or(0),
+            message: json
+                .get("message")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .chars()
+                .take(200)
+                .collect(),
+        })
+    }
+}
+
+fn header_secs(resp: &reqwest::Response, name: &str) -> Option<f64> {
+    resp.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<f64>().ok())
+}
+
+fn id_of(v: &Value) -> Result<u64, RestError> {
+    v.get("id")
+        .and_then(Value::as_str)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| RestError::Transient("Discord's answer has no id".into()))
+}

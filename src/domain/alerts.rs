@@ -1,1 +1,0 @@
-//! Alert lifecycle: open -> taken -> closed, escalation and burst grouping.

@@ -1,0 +1,375 @@
+//! Scoring the flagger against labelled data: the fr-youth TSV and the CyberAgressionAdo chats.
+//!
+//! Pure: callers read the files (the data stays outside the repository, its directory comes from
+//! `PROMENEUR_EVAL_DIR`) and pass their text here. Used by `examples/safety_eval.rs` (prints the
+//! table) and by the quality-floor test.
+
+use std::fmt;
+
+use super::{Category, RuleSet, Severity};
+
+/// One line of `fr-youth-visible.tsv`.
+#[derive(Debug, Clone)]
+pub struct Labelled {
+    /// Empty for `none`.
+    pub categories: Vec<Category>,
+    pub severity: Severity,
+    pub text: String,
+}
+
+/// Parses the fr-youth TSV (`categories<TAB>severity<TAB>text`, with a header line).
+pub fn parse_youth_tsv(src: &str) -> Result<Vec<Labelled>, String> {
+    let mut out = Vec::new();
+    for (i, line) in src.lines().enumerate().skip(1) {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut f = line.splitn(3, '\t');
+        let (Some(cats), Some(sev), Some(text)) = (f.next(), f.next(), f.next()) else {
+            return Err(format!("line {}: expected 3 tab-separated fields", i + 1));
+        };
+        let categories = if cats == "none" {
+            Vec::new()
+        } else {
+            cats.split(',')
+                .map(|c| c.trim().parse::<Category>())
+                .collect::<Result<_, _>>()
+                .map_err(|e| format!("line {}: {e}", i + 1))?
+        };
+        let severity = sev
+            .parse::<Severity>()
+            .map_err(|e| format!("line {}: {e}", i + 1))?;
+        out.push(Labelled {
+            categories,
+            severity,
+            text: text.to_owned(),
+        });
+    }
+    Ok(out)
+}
+
+/// One message of a CyberAgressionAdo chat.
+#[derive(Debug, Clone)]
+pub struct ChatMessage {
+    pub text: String,
+    /// `VERBAL_ABUSE` is not `none`.
+    pub aggressive: bool,
+    /// `VERBAL_ABUSE` is `threat`.
+    pub threat: bool,
+}
+
+/// One chat (one CSV file).
+#[derive(Debug, Clone)]
+pub struct Chat {
+    pub name: String,
+    pub messages: Vec<ChatMessage>,
+}
+
+/// Splits CSV text (RFC 4180: quotes, doubled quotes, line breaks inside quotes) into records.
+fn csv_records(src: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = src.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                field.push('"');
+                chars.next();
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => record.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !record.is_empty() {
+        record.push(field);
+        records.push(record);
+    }
+    records
+}
+
+/// Parses one chat CSV (`ID,TIME,NAME,TEXT,ROLE,TARGET,HATE_SPEECH,VERBAL_ABUSE,HUMOR`).
+pub fn parse_chat_csv(name: &str, src: &str) -> Result<Chat, String> {
+    let mut records = csv_records(src).into_iter();
+    let header = records
+        .next()
+        .ok_or_else(|| format!("{name}: empty file"))?;
+    let col = |h: &str| {
+        header
+            .iter()
+            .position(|c| c.trim() == h)
+            .ok_or_else(|| format!("{name}: no {h} column"))
+    };
+    let (text_col, abuse_col) = (col("TEXT")?, col("VERBAL_ABUSE")?);
+    let mut messages = Vec::new();
+    for r in records {
+        if r.len() < header.len() {
+            continue;
+        }
+        let abuse = r[abuse_col].trim();
+        messages.push(ChatMessage {
+            text: r[text_col].trim().to_owned(),
+            aggressive: abuse != "none",
+            threat: abuse == "threat",
+        });
+    }
+    Ok(Chat {
+        name: name.to_owned(),
+        messages,
+    })
+}
+
+/// Recall and false-positive rate of one category on the fr-youth set.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategoryScore {
+    pub category: Category,
+    pub positives: usize,
+    pub found: usize,
+    /// `none` lines flagged with this category.
+    pub false_positives: usize,
+}
+
+/// The whole measurement.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Report {
+    pub youth_lines: usize,
+    pub youth_none: usize,
+    pub youth_positives: usize,
+    /// Positives flagged with any category.
+    pub youth_flagged: usize,
+    pub youth_high_critical: usize,
+    pub youth_high_critical_flagged: usize,
+    /// `none` lines flagged.
+    pub youth_false_positives: usize,
+    /// Positives whose severity equals the label.
+    pub youth_severity_exact: usize,
+    pub categories: Vec<CategoryScore>,
+    pub chat_messages: usize,
+    pub chat_aggressive: usize,
+    /// Aggressive messages flagged as harassment.
+    pub chat_harassment_found: usize,
+    /// Aggressive messages flagged with any category.
+    pub chat_any_found: usize,
+    pub chat_none: usize,
+    /// `none` messages flagged (any category).
+    pub chat_false_positives: usize,
+    /// Per chat: name, and the 1-based rank among its aggressive messages of the first one
+    /// flagged as harassment (`None`: never).
+    pub chat_first_flag: Vec<(String, Option<usize>)>,
+}
+
+fn ratio(a: usize, b: usize) -> f64 {
+    if b == 0 {
+        0.0
+    } else {
+        a as f64 / b as f64
+    }
+}
+
+impl Report {
+    pub fn youth_recall(&self) -> f64 {
+        ratio(self.youth_flagged, self.youth_positives)
+    }
+    pub fn youth_high_critical_recall(&self) -> f64 {
+        ratio(self.youth_high_critical_flagged, self.youth_high_critical)
+    }
+    pub fn youth_fp_rate(&self) -> f64 {
+        ratio(self.youth_false_positives, self.youth_none)
+    }
+    pub fn youth_precision(&self) -> f64 {
+        ratio(
+            self.youth_flagged,
+            self.youth_flagged + self.youth_false_positives,
+        )
+    }
+    pub fn chat_harassment_recall(&self) -> f64 {
+        ratio(self.chat_harassment_found, self.chat_aggressive)
+    }
+    pub fn chat_fp_rate(&self) -> f64 {
+        ratio(self.chat_false_positives, self.chat_none)
+    }
+    /// Chats flagged within their first five aggressive messages.
+    pub fn chats_flagged_within_five(&self) -> usize {
+        self.chat_first_flag
+            .iter()
+            .filter(|(_, r)| r.is_some_and(|r| r <= 5))
+            .count()
+    }
+}
+
+/// Scans every message and scores the results.
+pub fn evaluate(rules: &RuleSet, youth: &[Labelled], chats: &[Chat]) -> Report {
+    let mut r = Report {
+        categories: Category::ALL
+            .iter()
+            .map(|&category| CategoryScore {
+                category,
+                positives: 0,
+                found: 0,
+                false_positives: 0,
+            })
+            .collect(),
+        ..Report::default()
+    };
+    for l in youth {
+        let scan = rules.scan(&l.text);
+        r.youth_lines += 1;
+        if l.categories.is_empty() {
+            r.youth_none += 1;
+            r.youth_false_positives += usize::from(scan.flagged);
+            for c in &scan.categories {
+                r.categories[*c as usize].false_positives += 1;
+            }
+            continue;
+        }
+        r.youth_positives += 1;
+        r.youth_flagged += usize::from(scan.flagged);
+        r.youth_severity_exact += usize::from(scan.severity == l.severity);
+        if l.severity >= Severity::High {
+            r.youth_high_critical += 1;
+            r.youth_high_critical_flagged += usize::from(scan.flagged);
+        }
+        for c in &l.categories {
+            let s = &mut r.categories[*c as usize];
+            s.positives += 1;
+            s.found += usize::from(scan.categories.contains(c));
+        }
+    }
+    for chat in chats {
+        let mut rank = 0;
+        let mut first = None;
+        for m in &chat.messages {
+            let scan = rules.scan(&m.text);
+            r.chat_messages += 1;
+            if m.aggressive {
+                rank += 1;
+                r.chat_aggressive += 1;
+                let harassment = scan.categories.contains(&Category::Harassment);
+                r.chat_harassment_found += usize::from(harassment);
+                r.chat_any_found += usize::from(scan.flagged);
+                if harassment && first.is_none() {
+                    first = Some(rank);
+                }
+            } else {
+                r.chat_none += 1;
+                r.chat_false_positives += usize::from(scan.flagged);
+            }
+        }
+        r.chat_first_flag.push((chat.name.clone(), first));
+    }
+    r
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(
+            f,
+            "fr-youth-visible: {} lines, {} none, {} positives",
+            self.youth_lines, self.youth_none, self.youth_positives
+        )?;
+        writeln!(f, "| category | positives | recall | FP (of none lines) |")?;
+        writeln!(f, "|---|---|---|---|")?;
+        for c in &self.categories {
+            writeln!(
+                f,
+                "| {} | {} | {:.3} ({}/{}) | {:.3} ({}) |",
+                c.category,
+                c.positives,
+                ratio(c.found, c.positives),
+                c.found,
+                c.positives,
+                ratio(c.false_positives, self.youth_none),
+                c.false_positives
+            )?;
+        }
+        writeln!(
+            f,
+            "| any (flagged) | {} | {:.3} ({}/{}) | {:.3} ({}/{}) |",
+            self.youth_positives,
+            self.youth_recall(),
+            self.youth_flagged,
+            self.youth_positives,
+            self.youth_fp_rate(),
+            self.youth_false_positives,
+            self.youth_none
+        )?;
+        writeln!(
+            f,
+            "| high+critical | {} | {:.3} ({}/{}) | |",
+            self.youth_high_critical,
+            self.youth_high_critical_recall(),
+            self.youth_high_critical_flagged,
+            self.youth_high_critical
+        )?;
+        writeln!(
+            f,
+            "precision {:.3}; severity exact on positives {:.3} ({}/{})",
+            self.youth_precision(),
+            ratio(self.youth_severity_exact, self.youth_positives),
+            self.youth_severity_exact,
+            self.youth_positives
+        )?;
+        writeln!(f)?;
+        writeln!(
+            f,
+            "cyberagression-v1: {} messages in {} chats, {} aggressive, {} none",
+            self.chat_messages,
+            self.chat_first_flag.len(),
+            self.chat_aggressive,
+            self.chat_none
+        )?;
+        writeln!(f, "harassment recall per message {:.3} ({}/{}); any category {:.3}; FP rate {:.3} ({}/{})", self.chat_harassment_recall(), self.chat_harassment_found, self.chat_aggressive, ratio(self.chat_any_found, self.chat_aggressive), self.chat_fp_rate(), self.chat_false_positives, self.chat_none)?;
+        writeln!(
+            f,
+            "chats flagged within their first 5 aggressive messages: {}/{}",
+            self.chats_flagged_within_five(),
+            self.chat_first_flag.len()
+        )?;
+        for (name, rank) in &self.chat_first_flag {
+            match rank {
+                Some(k) => writeln!(f, "  {name}: first flagged at aggressive message #{k}")?,
+                None => writeln!(f, "  {name}: never flagged")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_fields_with_quotes_and_commas_are_split_right() {
+        let chat = parse_chat_csv(
+            "x.csv",
+            "ID,TIME,NAME,TEXT,ROLE,TARGET,HATE_SPEECH,VERBAL_ABUSE,HUMOR\n0,t,n,\"a, \"\"b\"\"\",r,t,no,threat,no\n1,t,n,ok,r,t,no,none,no\n",
+        )
+        .unwrap();
+        assert_eq!(chat.messages.len(), 2);
+        assert_eq!(chat.messages[0].text, "a, \"b\"");
+        assert!(chat.messages[0].threat && !chat.messages[1].aggressive);
+    }
+
+    #[test]
+    fn tsv_lines_parse_with_several_categories() {
+        let v = parse_youth_tsv(
+            "categories\tseverity\ttext\nharassment,distress\thigh\tx y\nnone\tnone\tz\n",
+        )
+        .unwrap();
+        assert_eq!(
+            v[0].categories,
+            vec![Category::Harassment, Category::Distress]
+        );
+        assert!(v[1].categories.is_empty());
+    }
+}

@@ -1,0 +1,784 @@
+//! The compiled rule set and the scan of one message.
+//!
+//! Every term of every rule and exception goes into ONE Aho-Corasick automaton run over the
+//! normalised text (overlapping matches, so an idiom and the word inside it are both seen). Word
+//! boundaries are checked on bytes afterwards, which stays correct because the normalised text is
+//! ASCII apart from letters of other scripts (counted as word bytes). Regexes run only for rules
+//! whose prefilter term hit. Then exceptions cancel or lower hits, combinations add raised hits,
+//! and the result keeps every span in ORIGINAL byte offsets.
+//!
+//! Scratch buffers live in a thread-local so a scan allocates only for its result.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+
+use super::normalize::{Normalized, Normalizer};
+use super::rules::{self, Action, IdPattern, Origin, RuleError, Scope, Specs, Term};
+use super::{Category, ExceptionApplied, Match, Scan, Severity};
+
+/// The shipped rule files, embedded so the binary works from any directory.
+const BUILTIN: &[(&str, &str)] = &[
+    ("rules/fr.toml", include_str!("../../../rules/fr.toml")),
+    ("rules/en.toml", include_str!("../../../rules/en.toml")),
+];
+
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    Rule(u32),
+    RuleException(u32),
+    Exception(u32),
+    When(u32),
+}
+
+#[derive(Debug)]
+struct Pat {
+    left: bool,
+    right: bool,
+    targets: Range<usize>,
+}
+
+#[derive(Debug)]
+struct CompiledRule {
+    id: String,
+    category: Category,
+    /// `None` for a signal rule.
+    severity: Option<Severity>,
+    regexes: Vec<regex::Regex>,
+    /// Indexes of the shared exceptions that apply to this rule.
+    exceptions: Vec<u32>,
+}
+
+#[derive(Debug)]
+struct CompiledException {
+    id: String,
+    scope: Scope,
+    action: Action,
+}
+
+#[derive(Debug)]
+struct CompiledCombo {
+    /// Index of the combo's own entry in `rules`.
+    rule: u32,
+    /// For each group, membership by rule index.
+    groups: Vec<Vec<bool>>,
+    within: Option<usize>,
+}
+
+/// A single-word whole term, for words masked with `*` (`s*icide`).
+#[derive(Debug)]
+struct WildTerm {
+    text: Box<[u8]>,
+    /// The term was `word*`: anything may follow it in the masked word.
+    prefix: bool,
+    rule: u32,
+}
+
+/// A compiled, immutable set of rules. `Send + Sync`: share it behind an `Arc`.
+#[derive(Debug)]
+pub struct RuleSet {
+    ac: AhoCorasick,
+    pats: Vec<Pat>,
+    targets: Vec<Target>,
+    /// Rules, then one entry per combo.
+    rules: Vec<CompiledRule>,
+    exceptions: Vec<CompiledException>,
+    combos: Vec<CompiledCombo>,
+    wild: Vec<WildTerm>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct Hit {
+    rule: u32,
+    s: u32,
+    e: u32,
+    sev: Severity,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    id: u32,
+    s: u32,
+    e: u32,
+}
+
+#[derive(Debug, Default)]
+struct Scratch {
+    norm: Normalizer,
+    main: Normalized,
+    digits: Normalized,
+    hits: Vec<Hit>,
+    rule_exc: Vec<Span>,
+    exc: Vec<Span>,
+    when: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'*' || b >= 0x80
+}
+
+fn overlaps(a: (u32, u32), b: (u32, u32)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+fn to_u32(x: usize) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
+}
+
+impl RuleSet {
+    /// The shipped rules (`rules/*.toml`, embedded in the binary).
+    pub fn builtin() -> Result<RuleSet, RuleError> {
+        RuleSet::load(true, &[])
+    }
+
+    /// The shipped rules (when `include_builtin`) plus every `*.toml` file of each directory,
+    /// in file-name order.
+    pub fn load(include_builtin: bool, dirs: &[PathBuf]) -> Result<RuleSet, RuleError> {
+        let mut files: Vec<(String, String)> = Vec::new();
+        if include_builtin {
+            files.extend(
+                BUILTIN
+                    .iter()
+                    .map(|(n, s)| ((*n).to_owned(), (*s).to_owned())),
+            );
+        }
+        for dir in dirs {
+            files.extend(read_toml_dir(dir)?);
+        }
+        RuleSet::from_sources(&files)
+    }
+
+    /// Compiles rules from (file name, TOML text) pairs; the name is only used in errors.
+    pub fn from_sources<N: AsRef<str>, S: AsRef<str>>(
+        files: &[(N, S)],
+    ) -> Result<RuleSet, RuleError> {
+        let mut specs = Specs::default();
+        for (name, src) in files {
+            rules::parse_file(name.as_ref(), src.as_ref(), &mut specs)?;
+        }
+        compile(specs)
+    }
+
+    /// Number of rules and combinations.
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// Number of distinct patterns in the automaton.
+    pub fn pattern_count(&self) -> usize {
+        self.pats.len()
+    }
+
+    /// Scans one message.
+    pub fn scan(&self, text: &str) -> Scan {
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut sc) => self.scan_with(&mut sc, text),
+            // Re-entrant use on the same thread (never in practice): use fresh buffers.
+            Err(_) => self.scan_with(&mut Scratch::default(), text),
+        })
+    }
+
+    fn scan_with(&self, sc: &mut Scratch, text: &str) -> Scan {
+        let Scratch {
+            norm,
+            main,
+            digits,
+            hits,
+            rule_exc,
+            exc,
+            when,
+        } = sc;
+        hits.clear();
+        rule_exc.clear();
+        exc.clear();
+        when.clear();
+        norm.run(text, true, main);
+        let has_digit_view = main.leet_digits;
+        if has_digit_view {
+            norm.run(text, false, digits);
+        }
+        self.collect(main, hits, rule_exc, exc, when);
+        if has_digit_view {
+            self.collect(digits, hits, rule_exc, exc, when);
+        }
+        if hits.is_empty() && when.is_empty() {
+            return Scan::default();
+        }
+        if !when.is_empty() {
+            when.sort_unstable();
+            when.dedup();
+            let view = if has_digit_view { &*digits } else { &*main };
+            for &r in when.iter() {
+                self.run_regexes(r, view, hits);
+            }
+        }
+        hits.sort_unstable();
+        hits.dedup();
+        let mut out = Scan::default();
+        self.apply_exceptions(hits, 0, rule_exc, exc, &mut out);
+        hits.retain(|h| h.sev > Severity::None);
+        let base = hits.len();
+        self.apply_combos(hits, &mut out);
+        self.apply_exceptions(hits, base, rule_exc, exc, &mut out);
+        self.finish(hits, out)
+    }
+
+    fn collect(
+        &self,
+        view: &Normalized,
+        hits: &mut Vec<Hit>,
+        rule_exc: &mut Vec<Span>,
+        exc: &mut Vec<Span>,
+        when: &mut Vec<u32>,
+    ) {
+        let hay = view.as_bytes();
+        for m in self.ac.find_overlapping_iter(hay) {
+            let p = &self.pats[m.pattern().as_usize()];
+            if p.left && m.start() > 0 && is_word(hay[m.start() - 1]) {
+                continue;
+            }
+            if p.right && m.end() < hay.len() && is_word(hay[m.end()]) {
+                continue;
+            }
+            let (s, e) = view.original_span(m.start(), m.end());
+            let (s, e) = (to_u32(s), to_u32(e));
+            for t in &self.targets[p.targets.clone()] {
+                match *t {
+                    Target::Rule(r) => hits.push(self.hit(r, s, e)),
+                    Target::RuleException(r) => rule_exc.push(Span { id: r, s, e }),
+                    Target::Exception(x) => exc.push(Span { id: x, s, e }),
+                    Target::When(r) => when.push(r),
+                }
+            }
+        }
+        if !self.wild.is_empty() && hay.contains(&b'*') {
+            self.collect_masked(view, hits);
+        }
+    }
+
+    fn hit(&self, rule: u32, s: u32, e: u32) -> Hit {
+        let sev = self.rules[rule as usize].severity.unwrap_or(Severity::Low);
+        Hit { rule, s, e, sev }
+    }
+
+    /// Words containing `*` between letters are compared with every single-word term, `*`
+    /// standing for one to three letters.
+    fn collect_masked(&self, view: &Normalized, hits: &mut Vec<Hit>) {
+        let hay = view.as_bytes();
+        let mut i = 0;
+        while i < hay.len() {
+            if !is_word(hay[i]) {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j < hay.len() && is_word(hay[j]) {
+                j += 1;
+            }
+            let word = &hay[i..j];
+            if word.contains(&b'*') {
+                let literal = word.iter().filter(|&&b| b != b'*').count();
+                for w in &self.wild {
+                    if literal >= 3 && literal * 2 >= w.text.len() && glob(word, &w.text, w.prefix)
+                    {
+                        let (s, e) = view.original_span(i, j);
+                        hits.push(self.hit(w.rule, to_u32(s), to_u32(e)));
+                    }
+                }
+            }
+            i = j;
+        }
+    }
+
+    fn run_regexes(&self, rule: u32, view: &Normalized, hits: &mut Vec<Hit>) {
+        let text = view.text();
+        for re in &self.rules[rule as usize].regexes {
+            for m in re.find_iter(text) {
+                if m.start() == m.end() {
+                    continue;
+                }
+                let (s, e) = view.original_span(m.start(), m.end());
+                hits.push(self.hit(rule, to_u32(s), to_u32(e)));
+            }
+        }
+    }
+
+    /// Applies inline and shared exceptions to `hits[from..]`, recording what changed.
+    fn apply_exceptions(
+        &self,
+        hits: &mut [Hit],
+        from: usize,
+        rule_exc: &[Span],
+        exc: &[Span],
+        out: &mut Scan,
+    ) {
+        if rule_exc.is_empty() && exc.is_empty() {
+            return;
+        }
+        for h in hits.iter_mut().skip(from) {
+            let rule = &self.rules[h.rule as usize];
+            let span = (h.s, h.e);
+            if let Some(x) = rule_exc
+                .iter()
+                .find(|x| x.id == h.rule && overlaps((x.s, x.e), span))
+            {
+                record(
+                    out,
+                    format!("{}#exceptions", rule.id),
+                    rule,
+                    h,
+                    Severity::None,
+                    x,
+                );
+                h.sev = Severity::None;
+                continue;
+            }
+            for &xi in &rule.exceptions {
+                if h.sev == Severity::None {
+                    break;
+                }
+                let x = &self.exceptions[xi as usize];
+                let found = exc.iter().find(|s| {
+                    s.id == xi && (x.scope == Scope::Message || overlaps((s.s, s.e), span))
+                });
+                let Some(at) = found else { continue };
+                let to = match (x.action, rule.severity) {
+                    (Action::Cancel, _) | (Action::Lower, None) => Severity::None,
+                    (Action::Lower, Some(_)) => h.sev.lowered(),
+                };
+                record(out, x.id.clone(), rule, h, to, at);
+                h.sev = to;
+            }
+        }
+    }
+
+    fn apply_combos(&self, hits: &mut Vec<Hit>, out: &mut Scan) {
+        for c in &self.combos {
+            let Some(parts) = find_combo(c, hits) else {
+                continue;
+            };
+            let anchor = hits[parts[0]];
+            let rule = &self.rules[c.rule as usize];
+            let sev = rule.severity.unwrap_or(Severity::Low);
+            let part_matches = parts.iter().map(|&i| self.to_match(&hits[i])).collect();
+            out.combos.push((rule.id.clone(), part_matches));
+            hits.push(Hit {
+                rule: c.rule,
+                s: anchor.s,
+                e: anchor.e,
+                sev,
+            });
+        }
+    }
+
+    fn to_match(&self, h: &Hit) -> Match {
+        let r = &self.rules[h.rule as usize];
+        Match {
+            rule: r.id.clone(),
+            category: r.category,
+            severity: if r.severity.is_some() {
+                h.sev
+            } else {
+                Severity::None
+            },
+            start: h.s as usize,
+            end: h.e as usize,
+        }
+    }
+
+    fn finish(&self, hits: &[Hit], mut out: Scan) -> Scan {
+        let mut matches: Vec<Match> = hits
+            .iter()
+            .filter(|h| h.sev > Severity::None && self.rules[h.rule as usize].severity.is_some())
+            .map(|h| self.to_match(h))
+            .collect();
+        matches.sort_by(|a, b| (a.start, a.end, &a.rule).cmp(&(b.start, b.end, &b.rule)));
+        matches.dedup();
+        out.severity = matches
+            .iter()
+            .map(|m| m.severity)
+            .max()
+            .unwrap_or(Severity::None);
+        out.flagged = !matches.is_empty();
+        let mut cats: Vec<Category> = matches.iter().map(|m| m.category).collect();
+        cats.sort_unstable();
+        cats.dedup();
+        out.categories = cats;
+        out.matches = matches;
+        // Only keep combo explanations whose combo survived.
+        let kept: Vec<&str> = out.matches.iter().map(|m| m.rule.as_str()).collect();
+        out.combos.retain(|(id, _)| kept.contains(&id.as_str()));
+        out
+    }
+}
+
+fn record(
+    out: &mut Scan,
+    exception: String,
+    rule: &CompiledRule,
+    h: &Hit,
+    to: Severity,
+    at: &Span,
+) {
+    if rule.severity.is_none() {
+        // Cancelled signals are not worth explaining one by one.
+        return;
+    }
+    out.exceptions.push(ExceptionApplied {
+        exception,
+        rule: rule.id.clone(),
+        from: h.sev,
+        to,
+        start: h.s as usize,
+        end: h.e as usize,
+        exception_start: at.s as usize,
+        exception_end: at.e as usize,
+    });
+}
+
+/// Indexes into `hits` of one hit per group (the first being the anchor), if the combo holds.
+fn find_combo(c: &CompiledCombo, hits: &[Hit]) -> Option<Vec<usize>> {
+    let alive = |h: &Hit| h.sev > Severity::None;
+    // Groups are at most 8 (checked when parsing): no allocation until the combo holds.
+    let mut parts = [0usize; 8];
+    for (ai, a) in hits.iter().enumerate() {
+        if !alive(a) || !c.groups[0][a.rule as usize] {
+            continue;
+        }
+        parts[0] = ai;
+        let mut n = 1;
+        for g in &c.groups[1..] {
+            let found = hits.iter().position(|h| {
+                alive(h)
+                    && g[h.rule as usize]
+                    && c.within.is_none_or(|w| gap((a.s, a.e), (h.s, h.e)) <= w)
+            });
+            match found {
+                Some(i) => {
+                    parts[n] = i;
+                    n += 1;
+                }
+                None => break,
+            }
+        }
+        if n == c.groups.len() {
+            return Some(parts[..n].to_vec());
+        }
+    }
+    None
+}
+
+fn gap(a: (u32, u32), b: (u32, u32)) -> usize {
+    let lo = a.1.min(b.1);
+    let hi = a.0.max(b.0);
+    hi.saturating_sub(lo) as usize
+}
+
+/// `pattern` (a masked word) holds `*` standing for one to three bytes of `text` (a term).
+/// With `prefix`, the word may go on after the whole term.
+fn glob(pattern: &[u8], text: &[u8], prefix: bool) -> bool {
+    if text.is_empty() && prefix {
+        return true;
+    }
+    match pattern.split_first() {
+        None => text.is_empty(),
+        Some((b'*', rest)) => (1..=3).any(|k| k <= text.len() && glob(rest, &text[k..], prefix)),
+        Some((&b, rest)) => text.first() == Some(&b) && glob(rest, &text[1..], prefix),
+    }
+}
+
+/// Reads every `*.toml` file of `dir`, sorted by name.
+fn read_toml_dir(dir: &Path) -> Result<Vec<(String, String)>, RuleError> {
+    let io_err = |file: &Path, e: std::io::Error| RuleError {
+        file: file.display().to_string(),
+        line: 0,
+        reason: e.to_string(),
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| io_err(dir, e))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).map_err(|e| io_err(&p, e))?;
+            Ok((p.display().to_string(), text))
+        })
+        .collect()
+}
+
+fn check_patterns(
+    what: &str,
+    pats: &[IdPattern],
+    ids: &[&str],
+    origin: &Origin,
+) -> Result<(), RuleError> {
+    for p in pats {
+        if !ids.iter().any(|id| p.matches(id)) {
+            let shown = match p {
+                IdPattern::Exact(s) => s.clone(),
+                IdPattern::Prefix(s) => format!("{s}*"),
+            };
+            return Err(origin.error(format!("{what}: `{shown}` names no rule")));
+        }
+    }
+    Ok(())
+}
+
+fn compile(specs: Specs) -> Result<RuleSet, RuleError> {
+    let mut rules: Vec<CompiledRule> = Vec::new();
+    let mut first_seen: HashMap<String, Origin> = HashMap::new();
+    let mut by_term: HashMap<Term, Vec<Target>> = HashMap::new();
+    let mut wild = Vec::new();
+    let mut note_id = |id: &str, origin: &Origin| -> Result<(), RuleError> {
+        if let Some(first) = first_seen.get(id) {
+            return Err(origin.error(format!(
+                "duplicate id `{id}` (first in {}:{})",
+                first.file, first.line
+            )));
+        }
+        first_seen.insert(id.to_owned(), origin.clone());
+        Ok(())
+    };
+    for (i, r) in specs.rules.iter().enumerate() {
+        note_id(&r.id, &r.origin)?;
+        let ri = to_u32(i);
+        for t in &r.terms {
+            by_term.entry(t.clone()).or_default().push(Target::Rule(ri));
+            if t.left && !t.text.contains(' ') && r.severity.is_some() {
+                wild.push(WildTerm {
+                    text: t.text.as_bytes().into(),
+                    prefix: !t.right,
+                    rule: ri,
+                });
+            }
+        }
+        for t in &r.when {
+            by_term.entry(t.clone()).or_default().push(Target::When(ri));
+        }
+        for t in &r.exceptions {
+            by_term
+                .entry(t.clone())
+                .or_default()
+                .push(Target::RuleException(ri));
+        }
+        rules.push(CompiledRule {
+            id: r.id.clone(),
+            category: r.category,
+            severity: r.severity,
+            regexes: r.regexes.clone(),
+            exceptions: Vec::new(),
+        });
+    }
+    for c in &specs.combos {
+        note_id(&c.id, &c.origin)?;
+    }
+    // Combos may name rules and earlier combos.
+    let mut combos = Vec::new();
+    for c in &specs.combos {
+        let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+        let mut groups = Vec::new();
+        for g in &c.groups {
+            check_patterns(&format!("combo `{}`", c.id), g, &ids, &c.origin)?;
+            groups.push(
+                ids.iter()
+                    .map(|id| g.iter().any(|p| p.matches(id)))
+                    .chain(std::iter::once(false))
+                    .collect::<Vec<bool>>(),
+            );
+        }
+        combos.push(CompiledCombo {
+            rule: to_u32(rules.len()),
+            groups,
+            within: c.within,
+        });
+        rules.push(CompiledRule {
+            id: c.id.clone(),
+            category: c.category,
+            severity: Some(c.severity),
+            regexes: Vec::new(),
+            exceptions: Vec::new(),
+        });
+    }
+    // Group membership vectors must cover every rule index, including later combos.
+    let n = rules.len();
+    for c in &mut combos {
+        for g in &mut c.groups {
+            g.resize(n, false);
+        }
+    }
+    let ids: Vec<String> = rules.iter().map(|r| r.id.clone()).collect();
+    let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut exceptions = Vec::new();
+    for (xi, x) in specs.exceptions.iter().enumerate() {
+        let what = format!("exception `{}`", x.id);
+        check_patterns(&what, &x.rules, &id_refs, &x.origin)?;
+        for r in rules.iter_mut() {
+            let by_id = x.rules.iter().any(|p| p.matches(&r.id));
+            let by_cat = x.categories.contains(&r.category);
+            let everything = x.rules.is_empty() && x.categories.is_empty();
+            if by_id || by_cat || everything {
+                r.exceptions.push(to_u32(xi));
+            }
+        }
+        for t in &x.terms {
+            by_term
+                .entry(t.clone())
+                .or_default()
+                .push(Target::Exception(to_u32(xi)));
+        }
+        exceptions.push(CompiledException {
+            id: x.id.clone(),
+            scope: x.scope,
+            action: x.action,
+        });
+    }
+    let mut entries: Vec<(Term, Vec<Target>)> = by_term.into_iter().collect();
+    entries.sort_by(|a, b| a.0.text.cmp(&b.0.text));
+    let mut pats = Vec::with_capacity(entries.len());
+    let mut targets = Vec::new();
+    let mut texts = Vec::with_capacity(entries.len());
+    for (term, ts) in entries {
+        let start = targets.len();
+        targets.extend(ts);
+        pats.push(Pat {
+            left: term.left,
+            right: term.right,
+            targets: start..targets.len(),
+        });
+        texts.push(term.text);
+    }
+    let ac = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .kind(Some(if texts.len() <= 20_000 {
+            AhoCorasickKind::DFA
+        } else {
+            AhoCorasickKind::ContiguousNFA
+        }))
+        .build(&texts)
+        .map_err(|e| RuleError {
+            file: "(all rules)".into(),
+            line: 0,
+            reason: format!("cannot build the matcher: {e}"),
+        })?;
+    Ok(RuleSet {
+        ac,
+        pats,
+        targets,
+        rules,
+        exceptions,
+        combos,
+        wild,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINI: &str = r#"
+[[rule]]
+id = "t.die"
+category = "suicide_selfharm"
+severity = "high"
+terms = ["veux mourir", "suicid*"]
+exceptions = ["mourir de rire"]
+
+[[rule]]
+id = "t.time"
+category = "suicide_selfharm"
+severity = "signal"
+terms = ["ce soir"]
+
+[[rule]]
+id = "t.dose"
+category = "substances"
+severity = "medium"
+when = ["*mg"]
+regex = ['\b\d+ ?mg\b']
+
+[[exception]]
+id = "t.lol"
+terms = ["mdr"]
+scope = "message"
+action = "lower"
+categories = ["suicide_selfharm"]
+
+[[combo]]
+id = "t.plan"
+category = "suicide_selfharm"
+severity = "critical"
+all = [["t.die"], ["t.time"]]
+"#;
+
+    fn set() -> RuleSet {
+        RuleSet::from_sources(&[("mini.toml", MINI)]).unwrap()
+    }
+
+    #[test]
+    fn a_term_is_found_through_obfuscation_with_its_original_span() {
+        let text = "Je VEUX m o u r i r";
+        let s = set().scan(text);
+        assert!(s.flagged);
+        assert_eq!(s.severity, Severity::High);
+        let m = &s.matches[0];
+        assert_eq!(&text[m.start..m.end], "VEUX m o u r i r");
+    }
+
+    #[test]
+    fn a_time_with_intent_is_critical_and_alone_flags_nothing() {
+        assert_eq!(
+            set().scan("je veux mourir ce soir").severity,
+            Severity::Critical
+        );
+        assert!(!set().scan("on se voit ce soir").flagged);
+    }
+
+    #[test]
+    fn exceptions_cancel_or_lower() {
+        assert!(!set().scan("je veux mourir de rire").flagged);
+        let s = set().scan("je veux mourir mdr");
+        assert_eq!(s.severity, Severity::Medium);
+        assert_eq!(s.exceptions[0].exception, "t.lol");
+    }
+
+    #[test]
+    fn regexes_run_on_the_digit_view() {
+        let s = set().scan("j'ai pris 800mg");
+        assert_eq!(s.categories, vec![Category::Substances]);
+    }
+
+    #[test]
+    fn masked_words_match_single_word_terms() {
+        assert!(set().scan("le s*icide").flagged);
+        let s = RuleSet::from_sources(&[(
+            "m.toml",
+            "[[rule]]\nid='x'\ncategory='harassment'\nseverity='medium'\nterms=['pute']\n",
+        )])
+        .unwrap();
+        assert!(s.scan("fils de p*te").flagged);
+        assert!(!s.scan("computer").flagged);
+    }
+
+    #[test]
+    fn a_combo_naming_no_rule_is_refused() {
+        let src = "[[rule]]\nid='a'\ncategory='distress'\nseverity='low'\nterms=['x y']\n[[combo]]\nid='c'\ncategory='distress'\nseverity='high'\nall=[['a'],['b']]\n";
+        let e = RuleSet::from_sources(&[("c.toml", src)]).unwrap_err();
+        assert_eq!(e.to_string(), "c.toml:7: combo `c`: `b` names no rule");
+    }
+
+    #[test]
+    fn the_builtin_rules_compile() {
+        let r = RuleSet::builtin().unwrap();
+        assert!(r.rule_count() > 50);
+    }
+}

@@ -1,0 +1,579 @@
+//! Normalisation of messages and rule terms, with a map back to the original text.
+//!
+//! Two linear passes over reusable buffers:
+//! 1. per character: NFKD (compatibility, which covers fullwidth and mathematical alphabets),
+//!    combining marks dropped (accents, zalgo), case folded, Cyrillic/Greek look-alikes folded to
+//!    Latin, invisible characters (zero-width, bidi overrides, controls) dropped, risk emoji turned
+//!    into word tokens, any other symbol or punctuation outside ASCII turned into a space;
+//! 2. per word: leetspeak (`su1c1de`, `c0c@ine`, `v!olee`) decoded inside words that also hold
+//!    letters, masks between letters removed (`sui.cide`) or kept as a wildcard (`s*icide`),
+//!    repeated letters squeezed (`mouriiiir`, and also doubled letters, so that `agression` and
+//!    `aggression` meet), and runs of spaced single letters joined (`m o u r i r`).
+//!
+//! Every normalised byte remembers the byte span of the original character it came from, so a
+//! match is reported on char boundaries of the original text. The same function normalises rule
+//! terms, which is what makes rules and messages meet. `normalize(normalize(x)) == normalize(x)`.
+//!
+//! Leetspeak is decoded only when a digit sits inside letters: `800mg`, `2h`, `3eme` and `h24` keep
+//! their digits. A second view without any digit decoding is produced on demand (see
+//! [`Normalizer::run`]) so that doses and counts survive even in words that looked like leet.
+
+use unicode_normalization::char::{decompose_compatible, is_combining_mark};
+
+use super::emoji;
+
+/// A normalised text with, for every byte, the original byte span that produced it.
+#[derive(Debug, Default, Clone)]
+pub struct Normalized {
+    /// The normalised text (UTF-8): lowercase ASCII words, single spaces, no leading/trailing
+    /// space. Non-ASCII letters of other scripts are kept as they are.
+    bytes: Vec<u8>,
+    starts: Vec<u32>,
+    ends: Vec<u32>,
+    /// True when at least one digit was decoded as a letter.
+    pub leet_digits: bool,
+}
+
+impl Normalized {
+    /// Original byte span of the normalised byte range `[start, end)`; `end > start`.
+    pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
+        let s = self.starts.get(start).copied().unwrap_or(0) as usize;
+        let e = self.ends.get(end.saturating_sub(1)).copied().unwrap_or(0) as usize;
+        (s, e.max(s))
+    }
+
+    /// The normalised text.
+    pub fn text(&self) -> &str {
+        // Words only ever lose or rewrite ASCII bytes, and non-ASCII sequences are copied whole,
+        // so this never fails; an empty string is the harmless fallback.
+        std::str::from_utf8(&self.bytes).unwrap_or("")
+    }
+
+    /// The normalised text as bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Number of normalised bytes.
+    pub fn len(&self) -> usize {
+        self.bytes.len()
+    }
+
+    /// True when nothing survived normalisation.
+    pub fn is_empty(&self) -> bool {
+        self.bytes.is_empty()
+    }
+
+    fn clear(&mut self) {
+        self.bytes.clear();
+        self.starts.clear();
+        self.ends.clear();
+        self.leet_digits = false;
+    }
+}
+
+/// Normalise `text` (allocating). For rule terms and tests; the matcher reuses a [`Normalizer`].
+pub fn normalize(text: &str) -> String {
+    let mut n = Normalizer::default();
+    let mut out = Normalized::default();
+    n.run(text, true, &mut out);
+    out.text().to_owned()
+}
+
+/// Reusable scratch buffers for normalisation.
+#[derive(Debug, Default)]
+pub struct Normalizer {
+    /// Pass-1 output: bytes and their original spans.
+    bytes: Vec<u8>,
+    starts: Vec<u32>,
+    ends: Vec<u32>,
+    /// Current word being rewritten in pass 2.
+    word: Vec<Unit>,
+    /// Pending run of single-letter words (for joining `m o u r i r`).
+    singles: Vec<Unit>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Unit {
+    b: u8,
+    s: u32,
+    e: u32,
+}
+
+impl Normalizer {
+    /// Normalise `text` into `out`. With `decode_leet_digits` false, digits always stay digits
+    /// (the "digit view"); symbols such as `@` or `!` inside words are still decoded.
+    pub fn run(&mut self, text: &str, decode_leet_digits: bool, out: &mut Normalized) {
+        out.clear();
+        self.pass1(text);
+        self.pass2(decode_leet_digits, out);
+    }
+
+    fn push1(&mut self, b: u8, s: usize, e: usize) {
+        self.bytes.push(b);
+        // Messages are capped far below 4 GiB by Discord; saturate rather than wrap regardless.
+        self.starts.push(u32::try_from(s).unwrap_or(u32::MAX));
+        self.ends.push(u32::try_from(e).unwrap_or(u32::MAX));
+    }
+
+    fn push1_str(&mut self, s: &str, start: usize, end: usize) {
+        for &b in s.as_bytes() {
+            self.push1(b, start, end);
+        }
+    }
+
+    fn pass1(&mut self, text: &str) {
+        self.bytes.clear();
+        self.starts.clear();
+        self.ends.clear();
+        for (i, c) in text.char_indices() {
+            let e = i + c.len_utf8();
+            if c.is_ascii() {
+                self.ascii(c as u8, i, e);
+            } else {
+                self.non_ascii(c, i, e);
+            }
+        }
+    }
+
+    fn ascii(&mut self, b: u8, s: usize, e: usize) {
+        match b {
+            b'A'..=b'Z' => self.push1(b.to_ascii_lowercase(), s, e),
+            b'\'' | b'`' | b'-' | b'\t' | b'\n' | b'\r' | b' ' | 0x0B | 0x0C => {
+                self.push1(b' ', s, e)
+            }
+            0..=0x1F | 0x7F => {}
+            _ => self.push1(b, s, e),
+        }
+    }
+
+    fn non_ascii(&mut self, c: char, s: usize, e: usize) {
+        if emoji::is_invisible(c) || is_combining_mark(c) {
+            return;
+        }
+        if let Some(token) = emoji::emoji_token(c) {
+            self.push1(b' ', s, e);
+            self.push1_str(token, s, e);
+            self.push1(b' ', s, e);
+            return;
+        }
+        if emoji::is_apostrophe(c) || emoji::is_dash(c) || c.is_whitespace() {
+            self.push1(b' ', s, e);
+            return;
+        }
+        if emoji::is_dot(c) {
+            self.push1(b'.', s, e);
+            return;
+        }
+        let mut emitted = false;
+        decompose_compatible(c, |d| {
+            if is_combining_mark(d) || emoji::is_invisible(d) {
+                return;
+            }
+            for l in d.to_lowercase() {
+                self.emit_folded(l, s, e, 0);
+                emitted = true;
+            }
+        });
+        if !emitted {
+            // A lone combining sequence or similar: nothing to keep.
+        }
+    }
+
+    /// Emit one decomposed, lowercased char, folding look-alikes; non-alphanumerics become a
+    /// space. Recurses (bounded) when case folding produced something that decomposes again.
+    fn emit_folded(&mut self, l: char, s: usize, e: usize, depth: u8) {
+        if is_combining_mark(l) || emoji::is_invisible(l) {
+            return;
+        }
+        if l.is_ascii() {
+            self.ascii(l as u8, s, e);
+            return;
+        }
+        if let Some(f) = emoji::fold_letter(l) {
+            self.push1_str(f, s, e);
+            return;
+        }
+        if emoji::is_dot(l) {
+            self.push1(b'.', s, e);
+            return;
+        }
+        if !l.is_alphanumeric() || emoji::is_apostrophe(l) || emoji::is_dash(l) {
+            self.push1(b' ', s, e);
+            return;
+        }
+        // Keep only characters that are stable under another round (NFKD + lowercase).
+        let mut stable = true;
+        let mut n = 0;
+        decompose_compatible(l, |d| {
+            n += 1;
+            if d != l {
+                stable = false;
+            }
+        });
+        if n != 1 || l.to_lowercase().ne(std::iter::once(l)) {
+            stable = false;
+        }
+        if stable {
+            let mut buf = [0u8; 4];
+            self.push1_str(l.encode_utf8(&mut buf), s, e);
+        } else if depth < 3 {
+            let mut parts: Vec<char> = Vec::new();
+            decompose_compatible(l, |d| parts.extend(d.to_lowercase()));
+            for p in parts {
+                self.emit_folded(p, s, e, depth + 1);
+            }
+        }
+    }
+
+    fn pass2(&mut self, decode_leet_digits: bool, out: &mut Normalized) {
+        self.singles.clear();
+        let n = self.bytes.len();
+        let mut sep = Unit {
+            b: b' ',
+            s: 0,
+            e: 0,
+        };
+        let mut i = 0;
+        while i < n {
+            if self.bytes[i] == b' ' {
+                sep = Unit {
+                    b: b' ',
+                    s: self.starts[i],
+                    e: self.ends[i],
+                };
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j < n && self.bytes[j] != b' ' {
+                j += 1;
+            }
+            self.word.clear();
+            for k in i..j {
+                self.word.push(Unit {
+                    b: self.bytes[k],
+                    s: self.starts[k],
+                    e: self.ends[k],
+                });
+            }
+            out.leet_digits |= rewrite_word(&mut self.word, decode_leet_digits);
+            if self.word.len() == 1 && self.word[0].b.is_ascii_lowercase() {
+                // Pairs of (separator before, letter).
+                self.singles.push(sep);
+                self.singles.push(self.word[0]);
+            } else if !self.word.is_empty() {
+                flush_singles(&mut self.singles, out);
+                push_sep(out, sep);
+                for u in &self.word {
+                    push_out(out, *u);
+                }
+            }
+            i = j;
+        }
+        flush_singles(&mut self.singles, out);
+    }
+}
+
+/// Pushes a byte into the final output.
+fn push_out(out: &mut Normalized, u: Unit) {
+    out.bytes.push(u.b);
+    out.starts.push(u.s);
+    out.ends.push(u.e);
+}
+
+/// A single space between words (never at the start).
+fn push_sep(out: &mut Normalized, sep: Unit) {
+    if !out.bytes.is_empty() {
+        push_out(out, sep);
+    }
+}
+
+/// Letters that are words on their own in French (`a`, `y`) or elided (`j'`, `l'`, `c'`...):
+/// a short run made only of these is ordinary text, not a spaced-out word.
+fn common_single(b: u8) -> bool {
+    matches!(
+        b,
+        b'a' | b'y' | b'j' | b'l' | b'c' | b'd' | b'm' | b't' | b's' | b'n'
+    )
+}
+
+/// Emits a pending run of single-letter words (`singles` holds separator, letter pairs), joined
+/// into one word when it looks spelled out (`m o u r i r`).
+fn flush_singles(singles: &mut Vec<Unit>, out: &mut Normalized) {
+    if singles.is_empty() {
+        return;
+    }
+    let letters = singles.len() / 2;
+    let join = letters >= 3
+        && (letters >= 5
+            || singles
+                .iter()
+                .skip(1)
+                .step_by(2)
+                .any(|u| !common_single(u.b)));
+    if join {
+        push_sep(out, singles[0]);
+        let mut last: Option<u8> = None;
+        for u in singles.iter().skip(1).step_by(2) {
+            if last == Some(u.b) {
+                if let Some(e) = out.ends.last_mut() {
+                    *e = u.e;
+                }
+                continue;
+            }
+            push_out(out, *u);
+            last = Some(u.b);
+        }
+    } else {
+        for pair in singles.chunks_exact(2) {
+            push_sep(out, pair[0]);
+            push_out(out, pair[1]);
+        }
+    }
+    singles.clear();
+}
+
+/// Leet value of a digit, if it has one.
+fn leet_digit(b: u8) -> Option<u8> {
+    Some(match b {
+        b'0' => b'o',
+        b'1' => b'i',
+        b'3' => b'e',
+        b'4' => b'a',
+        b'5' => b's',
+        b'7' => b't',
+        _ => return None,
+    })
+}
+
+fn leet_symbol(b: u8) -> Option<u8> {
+    Some(match b {
+        b'@' => b'a',
+        b'$' => b's',
+        b'!' | b'|' => b'i',
+        _ => return None,
+    })
+}
+
+fn is_run_byte(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit() || leet_symbol(b).is_some()
+}
+
+/// Rewrites one space-free word in place. Returns true if a digit was decoded as a letter.
+///
+/// Masks are resolved both before and after leetspeak so that a mask which only sits between
+/// letters once digits are decoded (`a.4b3`) is treated the same on a second normalisation.
+fn rewrite_word(w: &mut Vec<Unit>, decode_digits: bool) -> bool {
+    let mut decoded = false;
+    // Each round only removes masks or turns symbols/digits into letters, so this reaches a
+    // fixed point quickly; iterating to it is what makes normalisation idempotent.
+    for _ in 0..16 {
+        let before = w.len();
+        resolve_masks(w);
+        let mut changed = w.len() != before;
+        let mut i = 0;
+        while i < w.len() {
+            if !is_run_byte(w[i].b) {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            while j < w.len() && is_run_byte(w[j].b) {
+                j += 1;
+            }
+            let (c, d) = decode_run(&mut w[i..j], decode_digits);
+            changed |= c;
+            decoded |= d;
+            i = j;
+        }
+        if !changed {
+            break;
+        }
+    }
+    squeeze(w);
+    decoded
+}
+
+fn is_mask(b: u8) -> bool {
+    matches!(b, b'.' | b'_' | b'*')
+}
+
+/// A run of mask characters (`.`, `_`, `*`) between two letters is removed (`sui.cide`), except
+/// its `*`s which stay as a wildcard (`s*icide`); elsewhere `*` goes and `.`/`_` stay.
+fn resolve_masks(w: &mut Vec<Unit>) {
+    if !w.iter().any(|u| is_mask(u.b)) {
+        return;
+    }
+    let len = w.len();
+    let mut out = 0;
+    let mut k = 0;
+    while k < len {
+        if !is_mask(w[k].b) {
+            w[out] = w[k];
+            out += 1;
+            k += 1;
+            continue;
+        }
+        let mut m = k;
+        while m < len && is_mask(w[m].b) {
+            m += 1;
+        }
+        let before = out > 0 && w[out - 1].b.is_ascii_lowercase();
+        let after = m < len && w[m].b.is_ascii_lowercase();
+        let between = before && after;
+        for idx in k..m {
+            let u = w[idx];
+            let keep = if between { u.b == b'*' } else { u.b != b'*' };
+            if keep {
+                w[out] = u;
+                out += 1;
+            }
+        }
+        k = m;
+    }
+    w.truncate(out);
+}
+
+/// Squeezes repeated letters (and doubled ones) to one, extending the kept span.
+fn squeeze(w: &mut Vec<Unit>) {
+    let mut out: usize = 0;
+    for idx in 0..w.len() {
+        let u = w[idx];
+        if out > 0 && u.b.is_ascii_lowercase() && w[out - 1].b == u.b {
+            w[out - 1].e = u.e;
+            continue;
+        }
+        w[out] = u;
+        out += 1;
+    }
+    w.truncate(out);
+}
+
+/// Decodes leetspeak in one run of `[a-z0-9@$!|]`. Digits are decoded only when the run holds a
+/// letter and is not a plain number-with-unit (`800mg`, `3eme`) or word-with-number (`h24`).
+fn decode_run(run: &mut [Unit], decode_digits: bool) -> (bool, bool) {
+    let has_letter = run.iter().any(|u| u.b.is_ascii_lowercase());
+    if !has_letter {
+        return (false, false);
+    }
+    let mut changed = false;
+    // Symbols: only strictly between two alphanumerics of the run (`v!olee`, `d@ron`).
+    let n = run.len();
+    for k in 0..n {
+        if let Some(l) = leet_symbol(run[k].b) {
+            let prev = k > 0 && run[k - 1].b.is_ascii_alphanumeric();
+            let next = k + 1 < n && run[k + 1].b.is_ascii_alphanumeric();
+            if prev && next {
+                run[k].b = l;
+                changed = true;
+            }
+        }
+    }
+    if !decode_digits || !run.iter().any(|u| leet_digit(u.b).is_some()) || plain_number_shape(run) {
+        return (changed, false);
+    }
+    for u in run.iter_mut() {
+        if let Some(l) = leet_digit(u.b) {
+            u.b = l;
+        }
+    }
+    (true, true)
+}
+
+/// `digits letters` or `letters digits` (or anything with a non-alphanumeric left inside).
+fn plain_number_shape(run: &[Unit]) -> bool {
+    if run.iter().any(|u| !u.b.is_ascii_alphanumeric()) {
+        return true;
+    }
+    let switches = run
+        .windows(2)
+        .filter(|p| p[0].b.is_ascii_digit() != p[1].b.is_ascii_digit())
+        .count();
+    switches <= 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn n(s: &str) -> String {
+        normalize(s)
+    }
+
+    #[test]
+    fn accents_case_and_spaces_are_folded() {
+        assert_eq!(
+            n("  Élève   DÉPRIMÉE "),
+            "eleve deprimee".replace("ee", "e")
+        );
+        assert_eq!(n("j'ai"), "j ai");
+    }
+
+    #[test]
+    fn obfuscations_are_decoded() {
+        assert_eq!(n("su1c1de"), "suicide");
+        assert_eq!(n("sui.cide"), "suicide");
+        assert_eq!(n("s u i c i d e"), "suicide");
+        assert_eq!(n("h.a.r.c.e.l.e.m.e.n.t"), n("harcèlement"));
+        assert_eq!(n("mouriiiiir"), "mourir");
+        assert_eq!(n("c0c@ïne"), "cocaine");
+        assert_eq!(n("v!olée"), n("violée"));
+        assert_eq!(n("je vеuх mе tuеr"), "je veux me tuer");
+        assert_eq!(n("4gr3ss33"), n("agressée"));
+        assert_eq!(n("ｍｏｕｒｉｒ"), "mourir");
+        assert_eq!(n("𝐦𝐨𝐮𝐫𝐢𝐫"), "mourir");
+        assert_eq!(n("m\u{200B}ourir"), "mourir");
+        assert_eq!(n("t-u-e-r"), "tuer");
+    }
+
+    #[test]
+    fn doses_and_counts_keep_their_digits() {
+        assert_eq!(n("800mg"), "800mg");
+        assert_eq!(n("30 dolipranes"), "30 dolipranes");
+        assert_eq!(n("2h"), "2h");
+        assert_eq!(n("qlq1"), "qlq1");
+    }
+
+    #[test]
+    fn ordinary_single_letter_words_are_not_joined() {
+        assert_eq!(n("il y a"), "il y a");
+        assert_eq!(n("j'y a"), "j y a");
+    }
+
+    #[test]
+    fn emoji_become_tokens_and_masks_stay_wildcards() {
+        assert_eq!(n("💊💊 ce soir"), "emopil emopil ce soir");
+        assert_eq!(n("s*icide"), "s*icide");
+        assert_eq!(n("**mourir**"), "mourir");
+    }
+
+    #[test]
+    fn spans_point_into_the_original() {
+        let text = "Je vеux MOURIIIR 😭";
+        let mut z = Normalizer::default();
+        let mut out = Normalized::default();
+        z.run(text, true, &mut out);
+        let pos = out.text().find("mourir").unwrap();
+        let (s, e) = out.original_span(pos, pos + "mourir".len());
+        assert_eq!(&text[s..e], "MOURIIIR");
+        let pos = out.text().find("emocry").unwrap();
+        let (s, e) = out.original_span(pos, pos + "emocry".len());
+        assert_eq!(&text[s..e], "😭");
+    }
+
+    #[test]
+    fn normalising_twice_changes_nothing() {
+        for s in [
+            "a.b c d",
+            "m o o o r t",
+            "aa b c",
+            "sui.1cide",
+            "x.y3 ab3.c",
+            "Ǆ İ ﬁ",
+        ] {
+            let once = n(s);
+            assert_eq!(n(&once), once, "{s:?}");
+        }
+    }
+}

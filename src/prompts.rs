@@ -1,1 +1,0 @@
-//! Every user-facing text, rendered from prompts/{fr,en} by typed functions.

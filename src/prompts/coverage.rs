@@ -1,0 +1,167 @@
+//! The prompts' safety net: every template is rendered in both languages with every
+//! placeholder filled, and every file under prompts/ is one of the registered templates.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use super::registry::{rendered, ALL};
+use super::*;
+use crate::domain::alerts::{AlertState, AlertStatus, Outcome, TransitionError};
+use crate::domain::helpline::ServiceId;
+use crate::domain::safety::{Category, Severity};
+
+/// Calls every render function, with every variant of its enum arguments.
+fn render_everything(lang: Lang) -> Vec<String> {
+    let mut out = Vec::new();
+    out.extend(Severity::ALL.map(|s| severity_label(lang, s)));
+    out.extend(Category::ALL.map(|c| category_label(lang, c)));
+    out.extend(Outcome::ALL.map(|o| outcome_label(lang, o)));
+    for status in [AlertStatus::Open, AlertStatus::Taken, AlertStatus::Closed] {
+        out.push(status_label(lang, status, Some(1)));
+    }
+    for ms in [0, 5 * 60_000, 3 * 3_600_000, 50 * 3_600_000] {
+        out.push(elapsed(lang, ms));
+    }
+    out.push(alert_title(lang, Severity::High, &Category::ALL));
+    out.extend(AlertField::ALL.map(|f| alert_field_label(lang, f)));
+    out.push(alert_jump_link(lang, "https://discord.com/channels/1/2/3"));
+    let open = AlertState::open(0);
+    out.push(alert_status_line(lang, &open));
+    out.push(alert_status_taken(lang, 2));
+    out.extend(Outcome::ALL.map(|o| alert_status_closed(lang, o)));
+    out.push(alert_burst_note(lang, 3));
+    out.push(alert_dm_refused(lang));
+    out.push(alert_content(lang, 4, Severity::Critical));
+    out.push(button_take(lang));
+    out.push(button_close(lang));
+    out.push(close_modal_title(lang));
+    out.push(close_modal_outcome_label(lang));
+    out.push(close_modal_outcome_hint(lang));
+    out.push(close_modal_note_label(lang));
+    out.push(escalation_message(
+        lang,
+        5,
+        Severity::Critical,
+        &[Category::Distress],
+        360_000,
+        "https://x",
+    ));
+    out.push(helpline_card(lang, &ServiceId::ALL));
+    let item = AlertListItem {
+        id: 6,
+        severity: Severity::Medium,
+        categories: &[Category::Substances],
+        status: AlertStatus::Open,
+        taken_by: None,
+        age_ms: 1,
+        url: "https://x",
+    };
+    out.push(alerte_list(lang, &[item]));
+    out.push(alerte_list(lang, &[]));
+    out.push(alerte_taken_ok(lang, 7));
+    out.push(alerte_closed_ok(lang, 7, Outcome::Autre));
+    out.push(alerte_reopened_ok(lang, 7));
+    out.push(alerte_not_found(lang, 7));
+    for error in [
+        TransitionError::AlreadyTaken { by: 8 },
+        TransitionError::AlreadyClosed,
+        TransitionError::NotClosed,
+        TransitionError::NoteTooLong { len: 2000 },
+    ] {
+        out.push(transition_refused(lang, 7, &error));
+    }
+    out.push(not_staff(lang));
+    out.push(help(lang));
+    out.push(generic_error(lang));
+    out.push(bad_argument(lang, "l'identifiant doit être un nombre"));
+    out.push(unknown_outcome(lang, "bof"));
+    out
+}
+
+/// Paths of the files under `dir`, relative to it, with `/` separators.
+fn files_under(dir: &Path) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let entries = std::fs::read_dir(&current)
+            .unwrap_or_else(|e| panic!("cannot list {}: {e}", current.display()));
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if let Ok(relative) = path.strip_prefix(dir) {
+                let parts: Vec<String> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                found.insert(parts.join("/"));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn every_template_is_rendered_with_all_its_placeholders_filled_in_both_languages() {
+    for lang in Lang::ALL {
+        for text in render_everything(lang) {
+            let left: Vec<&str> = placeholders(&text).collect();
+            assert!(
+                left.is_empty(),
+                "unfilled {left:?} in {lang} render: {text}"
+            );
+            assert!(!text.trim().is_empty());
+        }
+    }
+    let expected: BTreeSet<(&str, &str)> = ALL
+        .iter()
+        .flat_map(|t| Lang::ALL.map(|lang| (t.path, lang.as_str())))
+        .collect();
+    let rendered = rendered();
+    let missing: Vec<_> = expected.difference(&rendered).collect();
+    assert!(
+        missing.is_empty(),
+        "templates no function renders: {missing:?}"
+    );
+}
+
+#[test]
+fn every_file_in_the_prompts_folders_is_a_registered_template() {
+    let registered: BTreeSet<String> = ALL.iter().map(|t| t.path.to_owned()).collect();
+    for lang in Lang::ALL {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("prompts")
+            .join(lang.as_str());
+        let on_disk = files_under(&dir);
+        let unused: Vec<_> = on_disk.difference(&registered).collect();
+        assert!(
+            unused.is_empty(),
+            "unused files in prompts/{lang}: {unused:?}"
+        );
+        assert_eq!(on_disk.len(), registered.len());
+    }
+}
+
+#[test]
+fn both_languages_use_the_same_placeholders() {
+    for template in ALL {
+        let fr: BTreeSet<&str> = placeholders(template.text(Lang::Fr)).collect();
+        let en: BTreeSet<&str> = placeholders(template.text(Lang::En)).collect();
+        assert_eq!(fr, en, "prompts/*/{}", template.path);
+    }
+}
+
+#[test]
+fn no_template_is_empty_or_names_a_mass_mention() {
+    for template in ALL {
+        for lang in Lang::ALL {
+            let text = template.text(lang);
+            assert!(
+                !text.trim().is_empty(),
+                "prompts/{lang}/{} is empty",
+                template.path
+            );
+            assert!(!text.contains("@everyone") && !text.contains("@here"));
+        }
+    }
+}

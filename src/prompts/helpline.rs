@@ -1,0 +1,75 @@
+//! The helpline card sent privately to a young person whose message shows distress.
+
+use super::registry::*;
+use super::{render, Lang};
+use crate::domain::helpline::ServiceId;
+
+/// The card's opening: warm, never blaming.
+pub fn helpline_intro(lang: Lang) -> String {
+    render(lang, &HELPLINE_INTRO, &[])
+}
+
+/// One service's line: its number, what it is for, when it answers.
+pub fn helpline_service(lang: Lang, service: ServiceId) -> String {
+    let template = match service {
+        ServiceId::Suicide3114 => &HELPLINE_3114,
+        ServiceId::EnfanceEnDanger119 => &HELPLINE_119,
+        ServiceId::Violences3919 => &HELPLINE_3919,
+        ServiceId::Cyberharcelement3018 => &HELPLINE_3018,
+        ServiceId::FilSanteJeunes => &HELPLINE_FIL_SANTE_JEUNES,
+        ServiceId::Urgence => &HELPLINE_URGENCE,
+    };
+    render(lang, template, &[])
+}
+
+/// The card's closing: a promeneur will get in touch.
+pub fn helpline_outro(lang: Lang) -> String {
+    render(lang, &HELPLINE_OUTRO, &[])
+}
+
+/// The whole card: intro, one line per service open now (from
+/// [`crate::domain::helpline::HelplinePolicy::card`]), and the closing.
+pub fn helpline_card(lang: Lang, services: &[ServiceId]) -> String {
+    let mut parts = vec![helpline_intro(lang)];
+    if !services.is_empty() {
+        let lines: Vec<String> = services
+            .iter()
+            .map(|&s| helpline_service(lang, s))
+            .collect();
+        parts.push(lines.join("\n"));
+    }
+    parts.push(helpline_outro(lang));
+    parts.join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_card_lists_the_given_services_between_intro_and_outro() {
+        let card = helpline_card(Lang::Fr, &[ServiceId::Suicide3114, ServiceId::Urgence]);
+        let intro = card.find("Salut").unwrap_or(usize::MAX);
+        let first = card.find("**3114**").unwrap_or(usize::MAX);
+        let last = card.find("**112**").unwrap_or(usize::MAX);
+        let outro = card
+            .find("Un·e promeneur·se va prendre contact avec toi")
+            .unwrap_or(usize::MAX);
+        assert!(intro < first && first < last && last < outro, "{card}");
+        assert!(!card.contains("119"));
+    }
+
+    #[test]
+    fn the_card_speaks_to_the_young_person_with_tu() {
+        let card = helpline_card(Lang::Fr, &ServiceId::ALL);
+        assert!(card.contains("tu "));
+        assert!(!card.contains(" vous "));
+    }
+
+    #[test]
+    fn the_card_fits_in_a_discord_message() {
+        for lang in Lang::ALL {
+            assert!(helpline_card(lang, &ServiceId::ALL).chars().count() <= 2000);
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! Integration and end-to-end tests: one test binary, one module per area.
+
+mod cli;
+mod store;
+mod support;

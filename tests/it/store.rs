@@ -1,0 +1,168 @@
+//! The store and the message flow on real databases: every test runs on SQLite and, when
+//! `PROMENEUR_TEST_POSTGRES_URL` is set, on PostgreSQL.
+
+use promeneur::domain::effects::Effect;
+use promeneur::flows::message::{handle, Handled, Incoming};
+use promeneur::store::{alerts, cursors, exchanges, outbox};
+
+use crate::support::{each_backend, test_bot, GUILD};
+
+const WORRYING: &str = "je veux mourir, ce soir je prends toutes mes boites de dolipranes";
+const HARMLESS: &str = "quelqu'un a fini le devoir de maths ?";
+
+fn msg(id: u64, author: u64, content: &str, at: i64) -> Incoming<'_> {
+    Incoming {
+        guild_id: Some(GUILD),
+        alert_guild_id: Some(GUILD),
+        channel_id: 42,
+        message_id: id,
+        author_id: author,
+        content,
+        edit: false,
+        at,
+    }
+}
+
+#[tokio::test]
+async fn enqueueing_the_same_effect_twice_stores_it_once() {
+    each_backend(|t| async move {
+        let first = outbox::enqueue(t.db.pool(), "k1", "post_alert", "{}", 1).await.unwrap();
+        let again = outbox::enqueue(t.db.pool(), "k1", "post_alert", "{}", 2).await.unwrap();
+        assert!(first.is_some());
+        assert_eq!(again, None);
+        assert_eq!(outbox::stats(t.db.pool()).await.unwrap().pending, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_claimed_entry_is_not_claimed_again_until_its_lease_expires() {
+    each_backend(|t| async move {
+        outbox::enqueue(t.db.pool(), "k", "post_alert", "{}", 0).await.unwrap();
+        let a = outbox::claim_due(t.db.pool(), 10, 1000, 10).await.unwrap();
+        let b = outbox::claim_due(t.db.pool(), 20, 1000, 10).await.unwrap();
+        assert_eq!(a.len(), 1);
+        assert!(b.is_empty(), "a leased entry must not be handed out twice");
+        let c = outbox::claim_due(t.db.pool(), 2000, 1000, 10).await.unwrap();
+        assert_eq!(c.len(), 1, "an expired lease makes the entry due again");
+        assert_eq!(c[0].attempts, 2);
+        outbox::mark_delivered(t.db.pool(), c[0].id, 2001).await.unwrap();
+        assert!(outbox::claim_due(t.db.pool(), 99_999, 1000, 10).await.unwrap().is_empty());
+        assert_eq!(outbox::stats(t.db.pool()).await.unwrap().delivered, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_retried_entry_waits_until_its_next_attempt() {
+    each_backend(|t| async move {
+        outbox::enqueue(t.db.pool(), "k", "post_alert", "{}", 0).await.unwrap();
+        let e = outbox::claim_due(t.db.pool(), 0, 1000, 10).await.unwrap().remove(0);
+        outbox::mark_retry(t.db.pool(), e.id, 5000, "Discord answered 502").await.unwrap();
+        assert!(outbox::claim_due(t.db.pool(), 4999, 1000, 10).await.unwrap().is_empty());
+        assert_eq!(outbox::next_due_at(t.db.pool()).await.unwrap(), Some(5000));
+        assert_eq!(outbox::claim_due(t.db.pool(), 5000, 1000, 10).await.unwrap().len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn discord_ids_above_i64_max_survive_the_round_trip() {
+    each_backend(|t| async move {
+        let big = u64::MAX - 7;
+        cursors::advance(t.db.pool(), big, Some(big - 1), big - 2, 1).await.unwrap();
+        assert_eq!(cursors::get(t.db.pool(), big).await.unwrap(), Some(big - 2));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_harmless_message_is_logged_pseudonymised_without_content() {
+    each_backend(|t| async move {
+        let bot = test_bot(&t, "");
+        let h = handle(&bot, &msg(1, 777, HARMLESS, 1_000)).await.unwrap();
+        assert_eq!(h, Handled::Logged);
+        let rows = exchanges::since(t.db.pool(), 0).await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert!(!rows[0].author_pseudonym.contains("777"));
+        assert_eq!(rows[0].severity, "none");
+        assert_eq!(outbox::stats(t.db.pool()).await.unwrap().pending, 0);
+        assert_eq!(cursors::get(t.db.pool(), 42).await.unwrap(), Some(1));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_worrying_message_stores_its_alert_flag_and_effects_together() {
+    each_backend(|t| async move {
+        let bot = test_bot(&t, "");
+        let h = handle(&bot, &msg(10, 777, WORRYING, 1_000)).await.unwrap();
+        let Handled::Flagged { alert_id, new: true } = h else {
+            panic!("expected a new alert, got {h:?}");
+        };
+        let alert = alerts::get(t.db.pool(), alert_id).await.unwrap().unwrap();
+        assert_eq!(alert.status, "open");
+        assert!(alert.categories.contains("suicide_selfharm"));
+        assert!(alert.next_escalation_at.is_some());
+        let flags = alerts::flags_of(t.db.pool(), alert_id).await.unwrap();
+        assert_eq!(flags.len(), 1);
+        let due = outbox::claim_due(t.db.pool(), 2_000, 1000, 10).await.unwrap();
+        let effects: Vec<Effect> = due
+            .iter()
+            .map(|e| Effect::from_payload(&e.payload).unwrap())
+            .collect();
+        assert_eq!(
+            effects,
+            vec![Effect::PostAlert { alert_id }, Effect::HelplineCard { alert_id }]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_same_message_delivered_twice_opens_one_alert() {
+    each_backend(|t| async move {
+        let bot = test_bot(&t, "");
+        handle(&bot, &msg(10, 777, WORRYING, 1_000)).await.unwrap();
+        let again = handle(&bot, &msg(10, 777, WORRYING, 1_000)).await.unwrap();
+        assert_eq!(again, Handled::Unchanged);
+        assert_eq!(outbox::stats(t.db.pool()).await.unwrap().pending, 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_burst_from_one_young_person_joins_one_alert() {
+    each_backend(|t| async move {
+        let bot = test_bot(&t, "");
+        let first = handle(&bot, &msg(10, 777, WORRYING, 1_000)).await.unwrap();
+        let second = handle(&bot, &msg(11, 777, WORRYING, 61_000)).await.unwrap();
+        let Handled::Flagged { alert_id, .. } = first else { panic!("{first:?}") };
+        assert_eq!(second, Handled::Flagged { alert_id, new: false });
+        let alert = alerts::get(t.db.pool(), alert_id).await.unwrap().unwrap();
+        assert_eq!(alert.message_count, 2);
+        // Eleven minutes after the last one: a new alert.
+        let later = handle(&bot, &msg(12, 777, WORRYING, 61_000 + 11 * 60_000)).await.unwrap();
+        assert!(matches!(later, Handled::Flagged { new: true, .. }), "{later:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn taking_an_alert_twice_fails_the_second_time() {
+    each_backend(|t| async move {
+        let bot = test_bot(&t, "");
+        let Handled::Flagged { alert_id, .. } =
+            handle(&bot, &msg(10, 777, WORRYING, 1_000)).await.unwrap()
+        else {
+            panic!("flag expected")
+        };
+        assert!(alerts::take(t.db.pool(), alert_id, 5, 2_000).await.unwrap());
+        assert!(!alerts::take(t.db.pool(), alert_id, 6, 2_001).await.unwrap());
+        let a = alerts::get(t.db.pool(), alert_id).await.unwrap().unwrap();
+        assert_eq!(a.taken_by, Some(5));
+        assert_eq!(a.taken_at, Some(2_000));
+        assert_eq!(a.next_escalation_at, None);
+    })
+    .await;
+}

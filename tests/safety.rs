@@ -1,0 +1,265 @@
+//! Sensitive-content detection, end to end through the public API: properties of normalisation
+//! and matching, robustness on hostile input, and the quality floors on the labelled data.
+//!
+//! The labelled data is NOT in the repository: set `PROMENEUR_EVAL_DIR` to a directory holding
+//! `fr-youth-visible.tsv` and `cyberagression-v1/*.csv` (e.g. `../shared/eval`).
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use promeneur::domain::safety::eval::{self, Chat, Labelled};
+use promeneur::domain::safety::{normalize, Category, RuleSet, Scan, Severity};
+use proptest::prelude::*;
+
+fn rules() -> &'static RuleSet {
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(|| match RuleSet::builtin() {
+        Ok(r) => r,
+        Err(e) => panic!("the shipped rules must compile: {e}"),
+    })
+}
+
+/// Every span lies inside the text, on char boundaries, and is not empty.
+fn assert_spans_valid(text: &str, scan: &Scan) {
+    let spans = scan
+        .matches
+        .iter()
+        .map(|m| (m.start, m.end))
+        .chain(scan.exceptions.iter().map(|x| (x.start, x.end)))
+        .chain(
+            scan.exceptions
+                .iter()
+                .map(|x| (x.exception_start, x.exception_end)),
+        );
+    for (s, e) in spans {
+        assert!(
+            s < e && e <= text.len(),
+            "span {s}..{e} in {} bytes",
+            text.len()
+        );
+        assert!(
+            text.is_char_boundary(s) && text.is_char_boundary(e),
+            "span {s}..{e} not on a char boundary of {text:?}"
+        );
+    }
+    assert_eq!(scan.flagged, !scan.matches.is_empty());
+    let max = scan
+        .matches
+        .iter()
+        .map(|m| m.severity)
+        .max()
+        .unwrap_or(Severity::None);
+    assert_eq!(scan.severity, max);
+}
+
+/// Characters that exercise every branch of normalisation.
+fn tricky_char() -> impl Strategy<Value = char> {
+    prop_oneof![
+        4 => proptest::char::range('a', 'z'),
+        2 => proptest::sample::select(vec![
+            ' ', ' ', '.', '*', '_', '-', '\'', '’', '!', '@', '$', '|', '0', '1', '3', '4', '5',
+            '7', '8', '2', '\n', '\t', 'é', 'è', 'ï', 'ç', 'œ', 'ß', 'İ', 'ǅ', 'ﬁ', 'Ω', 'ℌ',
+            'а', 'е', 'о', 'р', 'с', 'х', 'α', 'ο', 'ν', 'Ａ', '𝐦', '\u{200B}', '\u{202E}',
+            '\u{202D}', '\u{2066}', '\u{FEFF}', '\u{0301}', '\u{0336}', '\u{0489}', '\u{FE0F}',
+            '\u{200D}', '💊', '🔪', '🩸', '🪢', '😭', '💀', '😂', '❤', '€', '·', '\u{0000}',
+            '\u{007F}', '\u{0085}', 'ı', 'ſ', 'ǈ', 'ᴀ', '①', '½', '中', 'ع', 'ש',
+        ]),
+        1 => any::<char>(),
+    ]
+}
+
+fn tricky_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        proptest::collection::vec(tricky_char(), 0..80).prop_map(|v| v.into_iter().collect()),
+        any::<String>(),
+        "(je veux (m o u r i r|mouriiir|su1c1de|s\\.u\\.i\\.c\\.i\\.d\\.e)|t'es une p\\*te|j'ai 30 dolipranes ce soir|mdr) {0,3}[a-z ]{0,20}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(3000))]
+
+    #[test]
+    fn spans_map_inside_the_original_on_char_boundaries(text in tricky_text()) {
+        let scan = rules().scan(&text);
+        assert_spans_valid(&text, &scan);
+    }
+
+    #[test]
+    fn normalising_twice_changes_nothing(text in tricky_text()) {
+        let once = normalize(&text);
+        prop_assert_eq!(normalize(&once), once);
+    }
+
+    #[test]
+    fn scanning_is_deterministic(text in tricky_text()) {
+        prop_assert_eq!(rules().scan(&text), rules().scan(&text));
+    }
+}
+
+#[test]
+fn an_empty_or_blank_message_flags_nothing() {
+    for t in ["", " ", "\n", "\u{200B}\u{200B}", "\u{202E}", "   \t  "] {
+        let s = rules().scan(t);
+        assert!(!s.flagged, "{t:?}");
+        assert_spans_valid(t, &s);
+    }
+}
+
+#[test]
+fn a_64_kib_message_is_scanned_with_valid_spans() {
+    let chunk = "bla bla je veux mourir 😭 ce soir, su1c1de s u i c i d e 🔪🩸 \u{202E}àéï ";
+    let mut text = String::new();
+    while text.len() < 64 * 1024 {
+        text.push_str(chunk);
+    }
+    let s = rules().scan(&text);
+    assert!(s.flagged);
+    assert_eq!(s.severity, Severity::Critical);
+    assert_spans_valid(&text, &s);
+}
+
+#[test]
+fn zalgo_text_is_read_through() {
+    let zalgo: String = "je veux mourir"
+        .chars()
+        .flat_map(|c| [c, '\u{0336}', '\u{0489}', '\u{035C}', '\u{0301}'])
+        .collect();
+    let s = rules().scan(&zalgo);
+    assert!(s.categories.contains(&Category::SuicideSelfharm));
+    assert_spans_valid(&zalgo, &s);
+}
+
+#[test]
+fn right_to_left_overrides_and_zero_width_do_not_hide_words() {
+    let text = "je \u{202E}veux\u{202C} mo\u{200B}u\u{200D}rir";
+    let s = rules().scan(text);
+    assert!(s.flagged);
+    assert_spans_valid(text, &s);
+}
+
+#[test]
+fn a_huge_message_of_one_repeated_character_is_handled() {
+    for c in ['a', '*', '.', ' ', '1', '😭', '\u{0301}'] {
+        let text: String = std::iter::repeat_n(c, 70_000).collect();
+        let s = rules().scan(&text);
+        assert_spans_valid(&text, &s);
+    }
+}
+
+/// A long random loop over the same body as the fuzz target (`fuzz/fuzz_targets/scan.rs`):
+/// `PROMENEUR_FUZZ_ITERS` sets the number of inputs (default 20,000).
+#[test]
+fn random_bytes_never_crash_normalisation_or_matching() {
+    let iters: u64 = std::env::var("PROMENEUR_FUZZ_ITERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
+    let alphabet: Vec<char> = "aeioumrstzçéèï *._-'!@$|0134578\n😭💊🔪\u{200B}\u{202E}\u{0301}аеοΩ"
+        .chars()
+        .collect();
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        // xorshift64*: deterministic, no dependency.
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    };
+    for _ in 0..iters {
+        let len = (next() % 120) as usize;
+        let bytes: Vec<u8> = if next() % 2 == 0 {
+            (0..len).map(|_| next() as u8).collect()
+        } else {
+            (0..len)
+                .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+                .collect::<String>()
+                .into_bytes()
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let scan = rules().scan(&text);
+        assert_spans_valid(&text, &scan);
+        let once = normalize(&text);
+        assert_eq!(normalize(&once), once, "{text:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Quality floors (measured; they may only rise)
+// ---------------------------------------------------------------------------------------------
+
+fn eval_dir() -> Option<PathBuf> {
+    std::env::var_os("PROMENEUR_EVAL_DIR").map(PathBuf::from)
+}
+
+fn load_eval(dir: &Path) -> (Vec<Labelled>, Vec<Chat>) {
+    let tsv = dir.join("fr-youth-visible.tsv");
+    let text = std::fs::read_to_string(&tsv).unwrap_or_else(|e| {
+        panic!(
+            "PROMENEUR_EVAL_DIR is set but {} is unreadable: {e}",
+            tsv.display()
+        )
+    });
+    let youth = eval::parse_youth_tsv(&text).unwrap_or_else(|e| panic!("{}: {e}", tsv.display()));
+    let chat_dir = dir.join("cyberagression-v1");
+    let entries = std::fs::read_dir(&chat_dir).unwrap_or_else(|e| {
+        panic!(
+            "PROMENEUR_EVAL_DIR is set but {} is unreadable: {e}",
+            chat_dir.display()
+        )
+    });
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "csv"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "no CSV in {}", chat_dir.display());
+    let chats = paths
+        .iter()
+        .map(|p| {
+            let text =
+                std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            let name = p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            eval::parse_chat_csv(&name, &text).unwrap_or_else(|e| panic!("{e}"))
+        })
+        .collect();
+    (youth, chats)
+}
+
+#[test]
+fn quality_stays_above_the_measured_floors() {
+    let Some(dir) = eval_dir() else {
+        println!("skipped: PROMENEUR_EVAL_DIR not set");
+        return;
+    };
+    let (youth, chats) = load_eval(&dir);
+    let r = eval::evaluate(rules(), &youth, &chats);
+    println!("{r}");
+    // fr-youth-visible (targets: high+critical >= 0.95, overall >= 0.80, FP <= 5% of none).
+    assert!(
+        r.youth_high_critical_recall() >= 0.99,
+        "high+critical recall {}",
+        r.youth_high_critical_recall()
+    );
+    assert!(r.youth_recall() >= 0.99, "recall {}", r.youth_recall());
+    assert!(r.youth_fp_rate() <= 0.01, "FP rate {}", r.youth_fp_rate());
+    for c in &r.categories {
+        let recall = c.found as f64 / c.positives.max(1) as f64;
+        assert!(recall >= 0.99, "{} recall {recall}", c.category);
+    }
+    // cyberagression-v1 (targets: recall >= 0.5 with FP <= 10%, every chat within 5).
+    assert!(
+        r.chat_harassment_recall() >= 0.60,
+        "harassment recall {}",
+        r.chat_harassment_recall()
+    );
+    assert!(
+        r.chat_fp_rate() <= 0.08,
+        "chat FP rate {}",
+        r.chat_fp_rate()
+    );
+    assert_eq!(r.chats_flagged_within_five(), r.chat_first_flag.len());
+}
