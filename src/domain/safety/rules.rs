@@ -287,19 +287,20 @@ fn parse_rule(cx: &Ctx<'_>, r: RawRule) -> Result<RuleSpec, RuleError> {
         return Err(cx.err(&r.id, "rule with an empty id"));
     }
     let category = cx.category(&what, &r.category)?;
-    let severity =
-        match r.severity.get_ref().as_str() {
-            "signal" => None,
-            s => match s.parse::<Severity>() {
-                Ok(Severity::None) | Err(_) => return Err(cx.err(
+    let severity = match r.severity.get_ref().as_str() {
+        "signal" => None,
+        s => match s.parse::<Severity>() {
+            Ok(Severity::None) | Err(_) => {
+                return Err(cx.err(
                     &r.severity,
                     format!(
                         "{what}: unknown severity `{s}` (low, medium, high, critical or signal)"
                     ),
-                )),
-                Ok(sev) => Some(sev),
-            },
-        };
+                ))
+            }
+            Ok(sev) => Some(sev),
+        },
+    };
     let terms = cx.terms(&what, &r.terms)?;
     let when = cx.terms(&what, &r.when)?;
     let exceptions = cx.terms(&what, &r.exceptions)?;

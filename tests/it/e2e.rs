@@ -1,0 +1,185 @@
+//! End to end: the real bot (the code `promeneur run` runs) with the unmodified serenity/poise
+//! client, against discord-sim over real sockets, on a fresh SQLite database.
+
+use std::time::Duration;
+
+use discord_sim::{demo::demo_guild, BotPost, FaultWindow, PostKind, Sim, SimHandle};
+use promeneur::sandbox::{demo_config, RunningBot};
+
+const WORRYING: &str = "je veux mourir, ce soir je prends toutes mes boites de dolipranes";
+const HARMLESS: &str = "quelqu'un a fini le devoir de maths ?";
+
+struct World {
+    sim: SimHandle,
+    bot: Option<RunningBot>,
+    _dir: tempfile::TempDir,
+}
+
+impl World {
+    async fn start(extra: &str) -> World {
+        let sim = Sim::start([demo_guild()]).await.expect("discord-sim starts");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("bot.db").display());
+        let config = demo_config(&sim, &url, extra).expect("demo config");
+        let bot = RunningBot::start(config).await.expect("the bot builds");
+        sim.wait_connected().await.expect("the bot connects");
+        sim.wait_command("alerte").await.expect("commands registered");
+        World {
+            sim,
+            bot: Some(bot),
+            _dir: dir,
+        }
+    }
+
+    async fn stop(mut self) {
+        if let Some(bot) = self.bot.take() {
+            bot.stop().await.expect("clean stop");
+        }
+        self.sim.assert_no_violations();
+    }
+}
+
+fn is_alert(p: &BotPost) -> bool {
+    p.is_in("#alertes-promeneurs") && p.kind == PostKind::Created && !p.embeds.is_empty()
+}
+
+#[tokio::test]
+async fn the_bot_connects_and_registers_its_slash_commands() {
+    let w = World::start("").await;
+    let names: Vec<String> = w
+        .sim
+        .commands()
+        .iter()
+        .filter_map(|c| c["name"].as_str().map(String::from))
+        .collect();
+    assert!(names.contains(&"alerte".to_string()), "{names:?}");
+    assert!(names.contains(&"aide".to_string()), "{names:?}");
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_slash_command_gets_an_ephemeral_answer() {
+    let w = World::start("").await;
+    let ix = w.sim.user("lea").slash("#discussion", "/aide").unwrap();
+    let answer = w.sim.wait_response(&ix).await.unwrap();
+    assert!(answer.ephemeral);
+    assert!(!answer.content.is_empty());
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_young_persons_worrying_message_reaches_the_promeneurs_and_a_helpline_card_reaches_them() {
+    let w = World::start("").await;
+    w.sim.user("lea").post("#discussion", HARMLESS).unwrap();
+    w.sim.user("lea").post("#discussion", WORRYING).unwrap();
+    let alert = w.sim.wait_post(is_alert).await.unwrap();
+    let embed = alert.embeds[0].to_string();
+    assert!(embed.contains("**"), "matched words highlighted: {embed}");
+    assert!(alert.button_labels().contains(&"Je prends".to_string()), "{:?}", alert.button_labels());
+    let card = w.sim.wait_dm("lea", |_| true).await.unwrap();
+    assert!(card.content.contains("3114"), "{}", card.content);
+    // Exactly one alert: the harmless message raised nothing.
+    w.sim
+        .assert_no_message(Duration::from_millis(300), is_alert)
+        .await
+        .unwrap();
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn promeneurs_messages_are_not_scanned() {
+    let w = World::start("").await;
+    w.sim.user("karim").post("#discussion", WORRYING).unwrap();
+    w.sim.user("lea").post("#discussion", HARMLESS).unwrap();
+    w.sim
+        .assert_no_message(Duration::from_millis(800), is_alert)
+        .await
+        .unwrap();
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_promeneur_takes_an_alert_with_the_button_and_others_are_refused() {
+    let w = World::start("").await;
+    w.sim.user("lea").post("#discussion", WORRYING).unwrap();
+    let alert = w.sim.wait_post(is_alert).await.unwrap();
+    let id = alert.message_id.unwrap();
+    let refused = w.sim.user("sami").click(id, "Je prends");
+    // sami cannot even see the alert channel: the sim refuses the click itself.
+    assert!(refused.is_err());
+    let ix = w.sim.user("karim").click(id, "Je prends").unwrap();
+    let ok = w.sim.wait_response(&ix).await.unwrap();
+    assert!(ok.ephemeral);
+    let edited = w
+        .sim
+        .wait_post(|p| p.kind == PostKind::Edited && p.message_id == Some(id))
+        .await
+        .unwrap();
+    assert!(edited.embeds[0].to_string().contains(&format!("<@{}>", w.sim.user_id("karim").unwrap())));
+    let ix = w.sim.user("julie").click(id, "Je prends");
+    // The button is now disabled on the edited alert.
+    assert!(ix.is_err() || w.sim.wait_response(&ix.unwrap()).await.is_ok());
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_message_sent_while_the_gateway_is_down_is_still_scanned_after_resume() {
+    let w = World::start("").await;
+    w.sim.gateway_close(4000);
+    w.sim.user("lea").post("#discussion", WORRYING).unwrap();
+    let alert = w.sim.wait_post(is_alert).await.unwrap();
+    assert!(!alert.embeds.is_empty());
+    assert!(w.sim.gateway_stats().resumes >= 1);
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn an_alert_delayed_by_a_429_window_is_delivered_once_afterwards() {
+    let w = World::start("").await;
+    w.sim.rate_limit(
+        "POST /channels/*/messages",
+        Duration::from_millis(300),
+        FaultWindow::Times(2),
+    );
+    w.sim.user("lea").post("#discussion", WORRYING).unwrap();
+    w.sim.wait_post(is_alert).await.unwrap();
+    let limited = w.sim.calls().iter().filter(|c| c.status == 429).count();
+    assert!(limited >= 1, "the 429 window was hit");
+    w.sim
+        .assert_no_message(Duration::from_millis(800), is_alert)
+        .await
+        .unwrap();
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_refused_dm_is_shown_on_the_alert() {
+    let w = World::start("").await;
+    w.sim.set_refuses_dms("lea", true).unwrap();
+    w.sim.user("lea").post("#discussion", WORRYING).unwrap();
+    let alert = w.sim.wait_post(is_alert).await.unwrap();
+    let id = alert.message_id;
+    let edited = w
+        .sim
+        .wait_post(|p| p.kind == PostKind::Edited && p.message_id == id)
+        .await
+        .unwrap();
+    let footer = edited.embeds[0]["footer"]["text"].as_str().unwrap_or("").to_string();
+    assert!(!footer.is_empty(), "the alert says the card was not delivered");
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn an_alert_nobody_takes_is_escalated_to_the_coordinators() {
+    let w = World::start("[alerts.escalation]\ncritical = \"1s\"\nhigh = \"1s\"\nmedium = \"1s\"\nlow = \"1s\"\n").await;
+    w.sim.user("lea").post("#discussion", WORRYING).unwrap();
+    w.sim.wait_post(is_alert).await.unwrap();
+    let esc = w
+        .sim
+        .wait_post(|p| p.is_in("#coordination"))
+        .await
+        .unwrap();
+    let coord = w.sim.role_id("Coordinateur").unwrap();
+    assert!(esc.content.contains(&format!("<@&{coord}>")), "{}", esc.content);
+    w.stop().await;
+}
