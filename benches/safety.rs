@@ -203,6 +203,13 @@ fn bench(c: &mut Criterion) {
         default.pattern_count(),
         with_extra.pattern_count()
     );
+    for (name, set) in [("default", &default), ("with extra", &with_extra)] {
+        eprintln!(
+            "memory ({name}): {} KiB compiled (automaton {} KiB; regexes not counted)",
+            set.heap_bytes() / 1024,
+            set.automaton_bytes() / 1024
+        );
+    }
     let terms = shipped_terms();
     let bare = match AhoCorasick::builder()
         .match_kind(MatchKind::Standard)

@@ -26,11 +26,21 @@ impl App {
     pub async fn build(config: Config) -> anyhow::Result<App> {
         let (token, key) = config.require_run_secrets()?;
         let token = token.clone();
-        let pseudonyms = PseudonymKey::new(key.expose().as_bytes().to_vec())
-            .context("privacy.pseudonym_key")?;
+        let pseudonyms =
+            PseudonymKey::new(key.expose().as_bytes().to_vec()).context("privacy.pseudonym_key")?;
         let rules = load_rules(&config)?;
         let db = Db::connect(&config.database_url).await?;
         db.migrate().await?;
+        if db.backend() == crate::store::Backend::Sqlite {
+            // One process per SQLite file: leases left by a crashed run belong to nobody.
+            let released = crate::store::outbox::release_leases(db.pool()).await?;
+            if released > 0 {
+                info!(
+                    released,
+                    "outbox entries left in flight by the previous run are due again"
+                );
+            }
+        }
         let bot = Arc::new(Bot::new(Arc::new(config), db, Arc::new(rules), pseudonyms));
         Ok(App { bot, token })
     }

@@ -28,13 +28,7 @@ pub struct Bot {
 
 impl Bot {
     pub fn new(config: Arc<Config>, db: Db, rules: Arc<RuleSet>, pseudonyms: PseudonymKey) -> Bot {
-        let d = &config.alerts.escalation;
-        let escalation = EscalationPolicy {
-            critical: d.critical,
-            high: d.high,
-            medium: d.medium,
-            low: d.low,
-        };
+        let escalation = config.alerts.escalation.clone();
         let burst = BurstPolicy {
             window: config.alerts.burst_window,
         };

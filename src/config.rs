@@ -14,6 +14,9 @@ use std::time::Duration;
 use serde::de::{self, Deserializer};
 use serde::Deserialize;
 
+use crate::domain::alerts::{parse_delay, parse_duration, EscalationPolicy};
+use crate::prompts::Lang;
+
 /// Default database: an SQLite file next to the process, created if missing.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://promeneur.db";
 /// Default Discord API base; operators of a shared rate-limit proxy change it.
@@ -99,9 +102,7 @@ impl Watched {
     pub fn covers(&self, channel: u64, parent: Option<u64>) -> bool {
         match self {
             Watched::All => true,
-            Watched::Channels(list) => list
-                .iter()
-                .any(|c| c.0 == channel || Some(c.0) == parent),
+            Watched::Channels(list) => list.iter().any(|c| c.0 == channel || Some(c.0) == parent),
         }
     }
 }
@@ -124,13 +125,9 @@ impl<'de> Deserialize<'de> for Watched {
     }
 }
 
-/// The language of a guild's messages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    #[default]
-    Fr,
-    En,
+fn deserialize_lang<'de, D: Deserializer<'de>>(d: D) -> Result<Lang, D::Error> {
+    let s = String::deserialize(d)?;
+    s.parse::<Lang>().map_err(de::Error::custom)
 }
 
 /// One `[[guilds]]` table.
@@ -140,8 +137,8 @@ pub struct GuildConfig {
     pub id: Snowflake,
     #[serde(default = "default_timezone")]
     pub timezone: String,
-    #[serde(default)]
-    pub language: Language,
+    #[serde(default, deserialize_with = "deserialize_lang")]
+    pub language: Lang,
     #[serde(default)]
     pub question_channels: Vec<Snowflake>,
     #[serde(default)]
@@ -237,19 +234,10 @@ struct RawConfig {
     guilds: Vec<GuildConfig>,
 }
 
-/// Escalation delays per severity; `None` means never.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EscalationDelays {
-    pub critical: Option<Duration>,
-    pub high: Option<Duration>,
-    pub medium: Option<Duration>,
-    pub low: Option<Duration>,
-}
-
 /// Alert behaviour shared by every guild.
 #[derive(Debug, Clone)]
 pub struct AlertsConfig {
-    pub escalation: EscalationDelays,
+    pub escalation: EscalationPolicy,
     /// Messages from the same young person within this window join one alert.
     pub burst_window: Duration,
     /// Categories whose flag sends the young person a helpline card by DM.
@@ -439,21 +427,21 @@ impl Config {
         }
 
         let esc = &raw.alerts.escalation;
-        let delay = |key: &str, v: &Option<String>, default: &str| {
-            let text = v.as_deref().unwrap_or(default);
-            parse_delay(text).map_err(|reason| err(&format!("alerts.escalation.{key}"), reason))
+        let defaults = EscalationPolicy::default();
+        let delay = |key: &str, v: &Option<String>, default: Option<Duration>| match v {
+            None => Ok(default),
+            Some(text) => parse_delay(text)
+                .map_err(|e| err(&format!("alerts.escalation.{key}"), e.to_string())),
         };
-        let escalation = EscalationDelays {
-            critical: delay("critical", &esc.critical, "5m")?,
-            high: delay("high", &esc.high, "15m")?,
-            medium: delay("medium", &esc.medium, "2h")?,
-            low: delay("low", &esc.low, "never")?,
+        let escalation = EscalationPolicy {
+            critical: delay("critical", &esc.critical, defaults.critical)?,
+            high: delay("high", &esc.high, defaults.high)?,
+            medium: delay("medium", &esc.medium, defaults.medium)?,
+            low: delay("low", &esc.low, defaults.low)?,
         };
         let burst_window = match &raw.alerts.burst_window {
             None => Duration::from_secs(600),
-            Some(t) => parse_delay(t)
-                .map_err(|r| err("alerts.burst_window", r))?
-                .unwrap_or(Duration::ZERO),
+            Some(t) => parse_duration(t).map_err(|e| err("alerts.burst_window", e.to_string()))?,
         };
         let helpline_categories = raw.alerts.helpline_categories.unwrap_or_else(|| {
             [
@@ -469,7 +457,10 @@ impl Config {
             if !CATEGORIES.contains(&c.as_str()) {
                 return Err(err(
                     "alerts.helpline_categories",
-                    format!("unknown category `{c}` (expected one of {})", CATEGORIES.join(", ")),
+                    format!(
+                        "unknown category `{c}` (expected one of {})",
+                        CATEGORIES.join(", ")
+                    ),
                 ));
             }
         }
@@ -493,8 +484,7 @@ impl Config {
                     ),
                 )
             })?;
-            if g.coordination_channel.is_some() && g.coordination_channel == Some(g.alert_channel)
-            {
+            if g.coordination_channel.is_some() && g.coordination_channel == Some(g.alert_channel) {
                 // Allowed, but worth knowing: escalations then land among the alerts.
                 tracing::debug!(guild = g.id.0, "coordination channel is the alert channel");
             }
@@ -538,32 +528,6 @@ impl Config {
         })?;
         Ok((token, key))
     }
-}
-
-/// Parses a delay such as "30s", "5m", "2h", "1d" or "never" (`None`).
-pub fn parse_delay(text: &str) -> Result<Option<Duration>, String> {
-    let t = text.trim();
-    if t.eq_ignore_ascii_case("never") {
-        return Ok(None);
-    }
-    let split = t
-        .find(|c: char| !c.is_ascii_digit())
-        .ok_or_else(|| format!("`{t}` has no unit (use s, m, h or d, or \"never\")"))?;
-    let (num, unit) = t.split_at(split);
-    let n: u64 = num
-        .parse()
-        .map_err(|_| format!("`{t}` is not a delay such as \"30s\", \"5m\", \"2h\" or \"never\""))?;
-    let secs = match unit.trim() {
-        "s" => n,
-        "m" | "min" => n * 60,
-        "h" => n * 3600,
-        "d" => n * 86_400,
-        u => return Err(format!("`{t}`: unknown unit `{u}` (use s, m, h or d)")),
-    };
-    if secs == 0 {
-        return Err(format!("`{t}` is zero; write \"never\" to disable"));
-    }
-    Ok(Some(Duration::from_secs(secs)))
 }
 
 fn parse_toml(text: &str, path: &Path) -> Result<RawConfig, ConfigError> {
@@ -627,7 +591,7 @@ watched_channels = "all"
         assert_eq!(c.api_base, DEFAULT_API_BASE);
         let g = &c.guilds[0];
         assert_eq!(g.tz, chrono_tz::Europe::Paris);
-        assert_eq!(g.language, Language::Fr);
+        assert_eq!(g.language, Lang::Fr);
         assert_eq!(c.alerts.escalation.critical, Some(Duration::from_secs(300)));
         assert_eq!(c.alerts.escalation.low, None);
         assert_eq!(g.alert_channel, Snowflake(222222222222222222));
@@ -664,10 +628,7 @@ watched_channels = "all"
     fn fails_with(text: &str, key: &str, reason_part: &str) {
         let e = parse(text).expect_err("must be refused");
         let line = e.to_string();
-        assert!(
-            line.contains(key),
-            "error should name `{key}`, got: {line}"
-        );
+        assert!(line.contains(key), "error should name `{key}`, got: {line}");
         assert!(
             line.contains(reason_part),
             "error should say `{reason_part}`, got: {line}"
@@ -748,16 +709,6 @@ watched_channels = "all"
         let c = parse(GOOD).expect("valid");
         let e = c.require_run_secrets().expect_err("no token");
         assert!(e.to_string().contains("DISCORD_TOKEN"));
-    }
-
-    #[test]
-    fn delays_parse_in_every_documented_unit() {
-        assert_eq!(parse_delay("30s"), Ok(Some(Duration::from_secs(30))));
-        assert_eq!(parse_delay("5m"), Ok(Some(Duration::from_secs(300))));
-        assert_eq!(parse_delay("2h"), Ok(Some(Duration::from_secs(7200))));
-        assert_eq!(parse_delay("never"), Ok(None));
-        assert!(parse_delay("0s").is_err());
-        assert!(parse_delay("5").is_err());
     }
 
     #[test]

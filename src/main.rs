@@ -45,11 +45,21 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// Try the bot without Discord: a local demo guild, the bot on a temporary database, and a
+    /// terminal where you act as its users (or play a script and print the transcript).
+    Sandbox {
+        /// Play this script (one action per line) and print the transcript instead.
+        #[arg(long)]
+        script: Option<PathBuf>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    telemetry::init(cli.log_format, cli.log.as_deref());
+    // The sandbox's terminal is for the bot's posts: only warnings from the bot itself.
+    let sandbox = matches!(cli.command, Command::Sandbox { .. });
+    let log = cli.log.as_deref().or(sandbox.then_some("warn"));
+    telemetry::init(cli.log_format, log);
     match real_main(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -61,7 +71,9 @@ fn main() -> ExitCode {
 
 fn real_main(cli: Cli) -> anyhow::Result<ExitCode> {
     let required = cli.config.is_some();
-    let path = cli.config.unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_PATH));
+    let path = cli
+        .config
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_PATH));
     let load = || Config::load(&path, required, &Env::from_process());
     match cli.command {
         Command::Scan {
@@ -107,6 +119,23 @@ fn real_main(cli: Cli) -> anyhow::Result<ExitCode> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Sandbox { script } => runtime()?.block_on(async {
+            match script {
+                Some(path) => {
+                    let mut out = std::io::stdout().lock();
+                    let report = promeneur::sandbox::repl::run_script_file(&path, &mut out).await?;
+                    Ok(if report.ok() {
+                        ExitCode::SUCCESS
+                    } else {
+                        ExitCode::FAILURE
+                    })
+                }
+                None => {
+                    promeneur::sandbox::repl::run_interactive().await?;
+                    Ok(ExitCode::SUCCESS)
+                }
+            }
+        }),
         Command::Run => {
             let config = load()?;
             config.require_run_secrets()?;

@@ -46,6 +46,13 @@ pub struct BotPost {
     pub interaction_id: Option<u64>,
     /// The raw callback data for modals and autocomplete results.
     pub data: Value,
+    /// Users (by name) the message pinged when it was created, given its content and
+    /// `allowed_mentions`; edits never ping, so an edit repeats the creation's pings.
+    pub pinged_users: Vec<String>,
+    /// Roles (by name) the message pinged when it was created.
+    pub pinged_roles: Vec<String>,
+    /// Whether it pinged @everyone or @here.
+    pub pinged_everyone: bool,
 }
 
 impl BotPost {

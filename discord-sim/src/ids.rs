@@ -7,7 +7,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 
 /// Milliseconds between the Unix epoch and the Discord epoch (2015-01-01).
-const DISCORD_EPOCH_MS: u64 = 1_420_070_400_000;
+pub(crate) const DISCORD_EPOCH_MS: u64 = 1_420_070_400_000;
 
 /// Hands out strictly increasing snowflakes.
 #[derive(Debug, Default)]
@@ -18,16 +18,25 @@ pub(crate) struct Snowflakes {
 impl Snowflakes {
     /// The next id: the current time in the high bits, never equal to or below the last one.
     pub(crate) fn next(&mut self) -> u64 {
-        let now_ms = u64::try_from(Utc::now().timestamp_millis()).unwrap_or(DISCORD_EPOCH_MS);
-        let candidate = now_ms.saturating_sub(DISCORD_EPOCH_MS) << 22;
+        let candidate = now_ms().saturating_sub(DISCORD_EPOCH_MS) << 22;
         self.last = candidate.max(self.last + 1);
         self.last
     }
 }
 
+/// The current Unix time in milliseconds.
+pub(crate) fn now_ms() -> u64 {
+    u64::try_from(Utc::now().timestamp_millis()).unwrap_or(DISCORD_EPOCH_MS)
+}
+
+/// The creation time encoded in a snowflake, in Unix milliseconds.
+pub(crate) fn snowflake_ms(id: u64) -> u64 {
+    (id >> 22) + DISCORD_EPOCH_MS
+}
+
 /// The creation time encoded in a snowflake, as the RFC 3339 text Discord sends.
 pub(crate) fn timestamp_of(id: u64) -> String {
-    let ms = (id >> 22) + DISCORD_EPOCH_MS;
+    let ms = snowflake_ms(id);
     let at = DateTime::<Utc>::from_timestamp_millis(i64::try_from(ms).unwrap_or(i64::MAX))
         .unwrap_or_default();
     at.to_rfc3339_opts(SecondsFormat::Millis, false)

@@ -17,6 +17,8 @@ pub struct RecordedCall {
     /// Names of the files attached in a multipart request.
     pub files: Vec<String>,
     pub status: u16,
+    /// When the request reached the sim (monotonic), for latency measurements.
+    pub at: std::time::Instant,
 }
 
 /// A request body the OpenAPI spec rejects.

@@ -24,6 +24,7 @@ pub(crate) fn build_state(bot_name: &str, token: &str, specs: &[GuildSpec]) -> S
         guilds: BTreeMap::new(),
         channels: BTreeMap::new(),
         messages: BTreeMap::new(),
+        nonces: Default::default(),
         commands: BTreeMap::new(),
         interactions: BTreeMap::new(),
         hub: Default::default(),

@@ -11,6 +11,7 @@ use crate::faults::Faults;
 use crate::feed::Feed;
 use crate::gateway::hub::Hub;
 use crate::ids::Snowflakes;
+use crate::ops::mentions::Pings;
 use crate::perms::{self, Overwrite};
 use crate::record::Record;
 
@@ -118,6 +119,10 @@ pub(crate) struct Message {
     pub(crate) message_reference: Option<Value>,
     /// The thread started from this message, if any.
     pub(crate) thread_id: Option<u64>,
+    /// Who the message pinged when it was created (see `ops::mentions`).
+    pub(crate) pings: Pings,
+    /// The nonce it was sent with (a string or an integer, kept as text).
+    pub(crate) nonce: Option<String>,
 }
 
 pub(crate) const FLAG_EPHEMERAL: u64 = 1 << 6;
@@ -161,6 +166,8 @@ pub(crate) struct State {
     pub(crate) guilds: BTreeMap<u64, Guild>,
     pub(crate) channels: BTreeMap<u64, Channel>,
     pub(crate) messages: BTreeMap<u64, Message>,
+    /// (author, nonce) -> the message created with it, so `enforce_nonce` is one lookup.
+    pub(crate) nonces: std::collections::HashMap<(u64, String), u64>,
     pub(crate) commands: BTreeMap<u64, Command>,
     pub(crate) interactions: BTreeMap<u64, Interaction>,
     pub(crate) hub: Hub,
@@ -266,6 +273,25 @@ impl State {
             Some(parent) if channel.is_thread() => format!("#{} > {}", parent.name, channel.name),
             _ => format!("#{}", channel.name),
         }
+    }
+
+    /// User names for ids (the id as text for an unknown one).
+    pub(crate) fn user_names(&self, user_ids: &[u64]) -> Vec<String> {
+        user_ids.iter().map(|id| self.user_name(*id)).collect()
+    }
+
+    /// Role names for ids, across guilds (the id as text for an unknown one).
+    pub(crate) fn role_names(&self, role_ids: &[u64]) -> Vec<String> {
+        role_ids
+            .iter()
+            .map(|id| {
+                self.guilds
+                    .values()
+                    .flat_map(|g| g.roles.iter())
+                    .find(|r| r.id == *id)
+                    .map_or_else(|| id.to_string(), |r| r.name.clone())
+            })
+            .collect()
     }
 
     pub(crate) fn user_name(&self, user_id: u64) -> String {

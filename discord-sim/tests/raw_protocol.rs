@@ -4,30 +4,9 @@ mod common;
 
 use std::time::Duration;
 
-use discord_sim::{FaultWindow, PostKind, SimHandle};
+use common::send;
+use discord_sim::{FaultWindow, PostKind};
 use serde_json::{json, Value};
-
-async fn send(
-    sim: &SimHandle,
-    method: &str,
-    path: &str,
-    body: Option<Value>,
-) -> (u16, reqwest::header::HeaderMap, Value) {
-    let client = reqwest::Client::new();
-    let url = format!("{}/api/v10{path}", sim.api_base());
-    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
-    let mut request = client
-        .request(method, url)
-        .header("Authorization", format!("Bot {}", sim.token()));
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.expect("the sim answers");
-    let status = response.status().as_u16();
-    let headers = response.headers().clone();
-    let body = response.json().await.unwrap_or(Value::Null);
-    (status, headers, body)
-}
 
 #[tokio::test]
 async fn an_unknown_route_is_a_discord_404_and_recorded_as_unexpected() {

@@ -23,6 +23,9 @@ CREATE TABLE exchanges (
 );
 CREATE INDEX exchanges_created_at ON exchanges (created_at);
 CREATE INDEX exchanges_author ON exchanges (author_pseudonym);
+-- A message delivered twice (a gateway replay and a catch-up) is logged once; an edit that
+-- changes the severity is logged again.
+CREATE UNIQUE INDEX exchanges_message ON exchanges (message_id, kind, severity);
 
 -- An alert groups the flags of one young person's burst. The author's id is kept so a promeneur
 -- can reach them; it is erased with the alert at the end of retention.
@@ -48,7 +51,8 @@ CREATE TABLE alerts (
     flagged_at       INTEGER NOT NULL,
     delivered_at     INTEGER,
     taken_at         INTEGER,
-    closed_at        INTEGER
+    closed_at        INTEGER,
+    reopened_at      INTEGER
 );
 CREATE INDEX alerts_open_author ON alerts (guild_id, author_id, status);
 CREATE INDEX alerts_escalation ON alerts (status, next_escalation_at);

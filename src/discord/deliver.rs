@@ -57,17 +57,27 @@ async fn post_alert(bot: &Bot, rest: &Rest, alert_id: i64) -> Result<(), Failure
         return Ok(()); // already posted (an earlier attempt recorded it)
     }
     let gc = a.guild_id.and_then(|g| bot.config.guild(from_db(g)));
-    let Some(channel) = a.alert_channel_id.map(from_db).or(gc.map(|g| g.alert_channel.0)) else {
+    let Some(channel) = a
+        .alert_channel_id
+        .map(from_db)
+        .or(gc.map(|g| g.alert_channel.0))
+    else {
         return Err(Failure::Permanent("no alert channel for this alert".into()));
     };
-    let flags = alert_store::flags_of(bot.db.pool(), alert_id).await.map_err(db_failure)?;
+    let flags = alert_store::flags_of(bot.db.pool(), alert_id)
+        .await
+        .map_err(db_failure)?;
     let lang = render::lang_for(gc);
     let msg = render::alert_message(lang, gc, &a, &flags);
     let id = rest.create_message(channel, &msg).await?;
     alert_store::set_delivered(bot.db.pool(), alert_id, channel, id, now_ms())
         .await
         .map_err(db_failure)?;
-    info!(alert_id, latency_ms = now_ms() - a.flagged_at, "alert delivered");
+    info!(
+        alert_id,
+        latency_ms = now_ms() - a.flagged_at,
+        "alert delivered"
+    );
     Ok(())
 }
 
@@ -80,15 +90,20 @@ async fn refresh_alert(bot: &Bot, rest: &Rest, alert_id: i64) -> Result<(), Fail
             .map_err(db_failure)?
             .is_some_and(|a| a.delivered_at.is_none());
         return if pending {
-            Err(Failure::Retry(RestError::Transient("alert not posted yet".into())))
+            Err(Failure::Retry(RestError::Transient(
+                "alert not posted yet".into(),
+            )))
         } else {
             Ok(())
         };
     };
     let gc = a.guild_id.and_then(|g| bot.config.guild(from_db(g)));
-    let flags = alert_store::flags_of(bot.db.pool(), alert_id).await.map_err(db_failure)?;
+    let flags = alert_store::flags_of(bot.db.pool(), alert_id)
+        .await
+        .map_err(db_failure)?;
     let edit = render::alert_edit(render::lang_for(gc), &a, &flags);
-    rest.edit_message(from_db(channel), from_db(message), &edit).await?;
+    rest.edit_message(from_db(channel), from_db(message), &edit)
+        .await?;
     Ok(())
 }
 
@@ -107,7 +122,8 @@ async fn helpline(bot: &Bot, rest: &Rest, alert_id: i64) -> Result<(), Failure> 
     let user = from_db(a.author_id);
     let result = async {
         let dm = rest.dm_channel(user).await?;
-        rest.create_message(dm, &render::helpline_message(text, alert_id)).await
+        rest.create_message(dm, &render::helpline_message(text, alert_id))
+            .await
     }
     .await;
     let status = match &result {
@@ -150,7 +166,7 @@ async fn escalate(bot: &Bot, rest: &Rest, alert_id: i64, step: i64) -> Result<()
         (Some(c), Some(m)) => render::message_url(Some(gc.id.0), from_db(c), from_db(m)),
         _ => render::message_url(Some(gc.id.0), from_db(a.channel_id), 0),
     };
-    let lang = render::lang_of(gc.language);
+    let lang = gc.language;
     let role = gc.coordinator_role.map(|r| r.0);
     let text = prompts::escalation_message(
         lang,

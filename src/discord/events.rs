@@ -49,13 +49,19 @@ pub async fn handle(
             if let Some(c) = interaction.as_message_component() {
                 let span = info_span!("component", guild = ?c.guild_id.map(|g| g.get()),
                     user = c.user.id.get(), custom_id = %c.data.custom_id);
-                if let Err(e) = commands::alerte::on_component(ctx, bot, c).instrument(span).await {
+                if let Err(e) = commands::alerte::on_component(ctx, bot, c)
+                    .instrument(span)
+                    .await
+                {
                     log_error("button", &e);
                 }
             } else if let Some(m) = interaction.as_modal_submit() {
                 let span = info_span!("modal", guild = ?m.guild_id.map(|g| g.get()),
                     user = m.user.id.get(), custom_id = %m.data.custom_id);
-                if let Err(e) = commands::alerte::on_modal(ctx, bot, m).instrument(span).await {
+                if let Err(e) = commands::alerte::on_modal(ctx, bot, m)
+                    .instrument(span)
+                    .await
+                {
                     log_error("modal", &e);
                 }
             }
@@ -76,14 +82,28 @@ async fn on_message(
     if m.author.bot || m.author.system {
         return;
     }
-    let roles = m.member.as_ref().map(|pm| pm.roles.iter().map(|r| r.get()).collect());
+    let roles = m
+        .member
+        .as_ref()
+        .map(|pm| pm.roles.iter().map(|r| r.get()).collect());
     let at = if edit {
-        m.edited_timestamp.unwrap_or(m.timestamp).unix_timestamp() * 1000
+        m.edited_timestamp.unwrap_or(m.timestamp).timestamp_millis()
     } else {
-        m.timestamp.unix_timestamp() * 1000
+        m.timestamp.timestamp_millis()
     };
-    scan(ctx, bot, guild_id, m.channel_id.get(), m.id.get(), m.author.id.get(), roles, &m.content, edit, at)
-        .await;
+    scan(
+        ctx,
+        bot,
+        guild_id,
+        m.channel_id.get(),
+        m.id.get(),
+        m.author.id.get(),
+        roles,
+        &m.content,
+        edit,
+        at,
+    )
+    .await;
 }
 
 async fn on_update(ctx: &serenity::Context, bot: &Bot, e: &MessageUpdateEvent) {
@@ -100,7 +120,7 @@ async fn on_update(ctx: &serenity::Context, bot: &Bot, e: &MessageUpdateEvent) {
         .map(|pm| pm.roles.iter().map(|r| r.get()).collect());
     let at = e
         .edited_timestamp
-        .map(|t| t.unix_timestamp() * 1000)
+        .map(|t| t.timestamp_millis())
         .unwrap_or_else(now_ms);
     scan(
         ctx,
@@ -166,12 +186,15 @@ async fn scan(
 /// REST read).
 async fn thread_parent(ctx: &serenity::Context, guild_id: u64, channel_id: u64) -> Option<u64> {
     let id = serenity::ChannelId::new(channel_id);
-    let cached = ctx.cache.guild(serenity::GuildId::new(guild_id)).and_then(|g| {
-        g.channels
-            .get(&id)
-            .map(|c| c.parent_id)
-            .or_else(|| g.threads.iter().find(|t| t.id == id).map(|t| t.parent_id))
-    });
+    let cached = ctx
+        .cache
+        .guild(serenity::GuildId::new(guild_id))
+        .and_then(|g| {
+            g.channels
+                .get(&id)
+                .map(|c| c.parent_id)
+                .or_else(|| g.threads.iter().find(|t| t.id == id).map(|t| t.parent_id))
+        });
     if let Some(parent) = cached {
         return parent.map(|p| p.get());
     }
@@ -194,10 +217,11 @@ async fn is_staff(
         None => {
             let gid = serenity::GuildId::new(gc.id.0);
             let uid = serenity::UserId::new(author_id);
-            let cached = ctx
-                .cache
-                .guild(gid)
-                .and_then(|g| g.members.get(&uid).map(|m| m.roles.iter().map(|r| r.get()).collect()));
+            let cached = ctx.cache.guild(gid).and_then(|g| {
+                g.members
+                    .get(&uid)
+                    .map(|m| m.roles.iter().map(|r| r.get()).collect())
+            });
             match cached {
                 Some(r) => r,
                 None => match gid.member(ctx, uid).await {

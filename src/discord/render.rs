@@ -7,7 +7,7 @@ use serenity::{
     CreateMessage, EditMessage, RoleId,
 };
 
-use crate::config::{GuildConfig, Language};
+use crate::config::GuildConfig;
 use crate::domain::alerts::{AlertState, AlertStatus, Outcome};
 use crate::domain::safety::{Category, Severity};
 use crate::prompts::{self, text, AlertField, Lang};
@@ -29,16 +29,9 @@ fn colour(severity: Severity) -> u32 {
     }
 }
 
-pub fn lang_of(language: Language) -> Lang {
-    match language {
-        Language::Fr => Lang::Fr,
-        Language::En => Lang::En,
-    }
-}
-
 /// The guild's language, French when unknown (DMs to a bot in no configured guild).
 pub fn lang_for(guild: Option<&GuildConfig>) -> Lang {
-    guild.map(|g| lang_of(g.language)).unwrap_or_default()
+    guild.map(|g| g.language).unwrap_or_default()
 }
 
 pub fn categories_of(text: &str) -> Vec<Category> {
@@ -59,6 +52,7 @@ pub fn state_of(a: &AlertRow) -> AlertState {
         closed_at: a.closed_at,
         outcome: a.outcome.as_deref().and_then(|o| o.parse::<Outcome>().ok()),
         note: None,
+        reopened_at: a.reopened_at,
         ..AlertState::open(a.flagged_at)
     }
 }
@@ -92,21 +86,50 @@ fn alert_parts(lang: Lang, a: &AlertRow, flags: &[FlagRow]) -> (CreateEmbed, Vec
         .collect::<Vec<_>>()
         .join("\n");
     let first = flags.first();
-    let channel = first.map(|f| from_db(f.channel_id)).unwrap_or(from_db(a.channel_id));
+    let channel = first
+        .map(|f| from_db(f.channel_id))
+        .unwrap_or(from_db(a.channel_id));
     let label = |f| prompts::alert_field_label(lang, f);
     let mut embed = CreateEmbed::new()
         .title(prompts::alert_title(lang, severity, &categories))
         .colour(colour(severity))
-        .field(label(AlertField::Category), prompts::categories_label(lang, &categories), true)
-        .field(label(AlertField::Severity), prompts::severity_label(lang, severity), true)
-        .field(label(AlertField::Status), prompts::alert_status_line(lang, &state_of(a)), true)
+        .field(
+            label(AlertField::Category),
+            prompts::categories_label(lang, &categories),
+            true,
+        )
+        .field(
+            label(AlertField::Severity),
+            prompts::severity_label(lang, severity),
+            true,
+        )
+        .field(
+            label(AlertField::Status),
+            prompts::alert_status_line(lang, &state_of(a)),
+            true,
+        )
         .field(label(AlertField::Channel), format!("<#{channel}>"), true)
-        .field(label(AlertField::Author), text::user_mention(from_db(a.author_id)), true)
-        .field(label(AlertField::Time), text::discord_timestamp(a.flagged_at), true)
-        .field(label(AlertField::Excerpt), text::truncate_chars(&excerpts, 1024), false);
+        .field(
+            label(AlertField::Author),
+            text::user_mention(from_db(a.author_id)),
+            true,
+        )
+        .field(
+            label(AlertField::Time),
+            text::discord_timestamp(a.flagged_at),
+            true,
+        )
+        .field(
+            label(AlertField::Excerpt),
+            text::truncate_chars(&excerpts, 1024),
+            false,
+        );
     let mut notes = Vec::new();
     if a.message_count > 1 {
-        notes.push(prompts::alert_burst_note(lang, u32::try_from(a.message_count).unwrap_or(u32::MAX)));
+        notes.push(prompts::alert_burst_note(
+            lang,
+            u32::try_from(a.message_count).unwrap_or(u32::MAX),
+        ));
     }
     if a.helpline.as_deref() == Some("refused") {
         notes.push(prompts::alert_dm_refused(lang));
@@ -130,7 +153,12 @@ fn alert_parts(lang: Lang, a: &AlertRow, flags: &[FlagRow]) -> (CreateEmbed, Vec
 
 /// The first post of an alert: pings the promeneur role only, and carries a nonce Discord
 /// enforces so a retried delivery never posts twice.
-pub fn alert_message(lang: Lang, gc: Option<&GuildConfig>, a: &AlertRow, flags: &[FlagRow]) -> CreateMessage {
+pub fn alert_message(
+    lang: Lang,
+    gc: Option<&GuildConfig>,
+    a: &AlertRow,
+    flags: &[FlagRow],
+) -> CreateMessage {
     let (embed, rows) = alert_parts(lang, a, flags);
     let severity = severity_of(&a.severity);
     let mut msg = CreateMessage::new()
@@ -165,7 +193,12 @@ pub fn helpline_message(text: String, alert_id: i64) -> CreateMessage {
 }
 
 /// The escalation to coordinators: pings the coordinator role only.
-pub fn escalation_message(text: String, role: Option<u64>, alert_id: i64, step: i64) -> CreateMessage {
+pub fn escalation_message(
+    text: String,
+    role: Option<u64>,
+    alert_id: i64,
+    step: i64,
+) -> CreateMessage {
     let mentions = match role {
         Some(r) => CreateAllowedMentions::new().roles([RoleId::new(r)]),
         None => CreateAllowedMentions::new(),

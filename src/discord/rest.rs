@@ -55,7 +55,7 @@ impl Rest {
                 env!("CARGO_PKG_VERSION"),
                 ")"
             ))
-            .timeout(Duration::from_secs(15))
+            .timeout(Duration::from_secs(10))
             .build()?;
         Ok(Rest {
             client,
@@ -65,9 +65,17 @@ impl Rest {
     }
 
     /// POST /channels/{channel}/messages; returns the new message's id.
-    pub async fn create_message(&self, channel: u64, body: &impl Serialize) -> Result<u64, RestError> {
+    pub async fn create_message(
+        &self,
+        channel: u64,
+        body: &impl Serialize,
+    ) -> Result<u64, RestError> {
         let v = self
-            .send(reqwest::Method::POST, &format!("/channels/{channel}/messages"), body)
+            .send(
+                reqwest::Method::POST,
+                &format!("/channels/{channel}/messages"),
+                body,
+            )
             .await?;
         id_of(&v)
     }
@@ -125,7 +133,9 @@ impl Rest {
                 .and_then(Value::as_f64)
                 .or(retry_header)
                 .unwrap_or(1.0);
-            return Err(RestError::RateLimited(Duration::from_secs_f64(secs.clamp(0.0, 3600.0))));
+            return Err(RestError::RateLimited(Duration::from_secs_f64(
+                secs.clamp(0.0, 3600.0),
+            )));
         }
         if status.is_server_error() {
             return Err(RestError::Transient(format!("Discord answered {status}")));

@@ -56,7 +56,10 @@ pub async fn apply(
         }
     }
     let (done, log_kind) = match action {
-        Action::Take => (alert_store::take(&mut *tx, alert_id, staff, now).await?, "take"),
+        Action::Take => (
+            alert_store::take(&mut *tx, alert_id, staff, now).await?,
+            "take",
+        ),
         Action::Close { outcome, note } => (
             alert_store::close(&mut *tx, alert_id, staff, outcome.as_str(), note, now).await?,
             "close",
@@ -66,7 +69,10 @@ pub async fn apply(
             let next = bot
                 .escalation
                 .next_escalation(AlertStatus::Open, severity, now, 0);
-            (alert_store::reopen(&mut *tx, alert_id, next).await?, "reopen")
+            (
+                alert_store::reopen(&mut *tx, alert_id, now, next).await?,
+                "reopen",
+            )
         }
     };
     if !done {

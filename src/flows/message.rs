@@ -87,7 +87,11 @@ pub async fn handle(bot: &Bot, m: &Incoming<'_>) -> anyhow::Result<Handled> {
     if matches!(handled, Handled::Flagged { .. }) {
         bot.outbox_ready.notify_one();
     }
-    debug!(severity = scan.severity.as_str(), ?handled, "message handled");
+    debug!(
+        severity = scan.severity.as_str(),
+        ?handled,
+        "message handled"
+    );
     Ok(handled)
 }
 
@@ -173,11 +177,20 @@ async fn flag(
             } else {
                 alert_store::insert_flag(&mut **tx, &f).await?;
             }
-            enqueue(tx, &format!("alert:{alert_id}:post"), &Effect::PostAlert { alert_id }, now).await?;
-            let wants_card = scan
-                .categories
-                .iter()
-                .any(|c| bot.config.alerts.helpline_categories.iter().any(|h| h == c.as_str()));
+            enqueue(
+                tx,
+                &format!("alert:{alert_id}:post"),
+                &Effect::PostAlert { alert_id },
+                now,
+            )
+            .await?;
+            let wants_card = scan.categories.iter().any(|c| {
+                bot.config
+                    .alerts
+                    .helpline_categories
+                    .iter()
+                    .any(|h| h == c.as_str())
+            });
             if wants_card {
                 enqueue(
                     tx,
@@ -217,11 +230,19 @@ async fn flag(
             };
             alert_store::update_flag(&mut **tx, &f).await?;
             let merged = merged_categories(tx, alert_id).await?;
-            let next = alert_store::get(&mut **tx, alert_id)
-                .await?
-                .and_then(|a| bot.escalation.next_escalation(AlertStatus::Open, severity, a.flagged_at, 0));
-            alert_store::set_severity(&mut **tx, alert_id, severity.as_str(), &merged, next).await?;
-            let key = format!("alert:{alert_id}:refresh:{}:{}", m.message_id, severity.as_str());
+            let next = alert_store::get(&mut **tx, alert_id).await?.and_then(|a| {
+                let status = a.status.parse().unwrap_or(AlertStatus::Open);
+                let done = u32::try_from(a.escalations).unwrap_or(0);
+                bot.escalation
+                    .next_escalation(status, severity, a.waiting_since(), done)
+            });
+            alert_store::set_severity(&mut **tx, alert_id, severity.as_str(), &merged, next)
+                .await?;
+            let key = format!(
+                "alert:{alert_id}:refresh:{}:{}",
+                m.message_id,
+                severity.as_str()
+            );
             enqueue(tx, &key, &Effect::RefreshAlert { alert_id }, now).await?;
             Ok(Handled::Flagged {
                 alert_id,
@@ -243,7 +264,7 @@ async fn reschedule(
         let next = bot.escalation.next_escalation(
             a.status.parse().unwrap_or(AlertStatus::Open),
             severity,
-            a.flagged_at,
+            a.waiting_since(),
             u32::try_from(a.escalations).unwrap_or(0),
         );
         alert_store::set_severity(&mut **tx, alert_id, severity.as_str(), &a.categories, next)
@@ -317,5 +338,8 @@ fn excerpt_and_matches(content: &str, scan: &Scan) -> (String, String) {
         .filter(|x| x.end <= cut)
         .map(|x| (x.start, x.end, x.rule.as_str()))
         .collect();
-    (excerpt, serde_json::to_string(&spans).unwrap_or_else(|_| "[]".into()))
+    (
+        excerpt,
+        serde_json::to_string(&spans).unwrap_or_else(|_| "[]".into()),
+    )
 }

@@ -15,8 +15,9 @@ use crate::store::{now_ms, outbox};
 
 use super::Shutdown;
 
-/// How long a claimed entry stays reserved for its worker: longer than any request takes.
-const LEASE_MS: i64 = 30_000;
+/// How long a claimed entry stays reserved for its worker: longer than a request may take (the
+/// REST client times out after 10 s). Another process takes over a crashed one's entries then.
+const LEASE_MS: i64 = 15_000;
 /// Entries claimed per round.
 const BATCH: i64 = 32;
 /// How often the worker looks for entries written by another process.
@@ -40,7 +41,9 @@ pub async fn run(bot: Arc<Bot>, rest: Rest, mut shutdown: Shutdown) {
         };
         if claimed.is_empty() {
             let wait = match outbox::next_due_at(bot.db.pool()).await {
-                Ok(Some(at)) => Duration::from_millis(u64::try_from(at - now_ms()).unwrap_or(0)).min(POLL),
+                Ok(Some(at)) => {
+                    Duration::from_millis(u64::try_from(at - now_ms()).unwrap_or(0)).min(POLL)
+                }
                 _ => POLL,
             };
             tokio::select! {
@@ -61,7 +64,9 @@ pub async fn run(bot: Arc<Bot>, rest: Rest, mut shutdown: Shutdown) {
 async fn deliver_one(bot: &Bot, rest: &Rest, entry: outbox::OutboxEntry) {
     let result = match Effect::from_payload(&entry.payload) {
         Ok(effect) => deliver::execute(bot, rest, &effect).await,
-        Err(e) => Err(deliver::Failure::Permanent(format!("unreadable payload: {e}"))),
+        Err(e) => Err(deliver::Failure::Permanent(format!(
+            "unreadable payload: {e}"
+        ))),
     };
     let now = now_ms();
     let recorded = match result {

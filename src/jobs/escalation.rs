@@ -40,15 +40,15 @@ pub async fn tick(bot: &Bot, now: i64) -> anyhow::Result<usize> {
     for a in due {
         let severity: Severity = a.severity.parse().unwrap_or(Severity::None);
         let done = u32::try_from(a.escalations).unwrap_or(0);
-        let Some(steps) = bot
-            .escalation
-            .due(AlertStatus::Open, severity, a.flagged_at, done, now)
+        let Some(steps) =
+            bot.escalation
+                .due(AlertStatus::Open, severity, a.waiting_since(), done, now)
         else {
             continue;
         };
-        let next = bot
-            .escalation
-            .next_escalation(AlertStatus::Open, severity, a.flagged_at, steps);
+        let next =
+            bot.escalation
+                .next_escalation(AlertStatus::Open, severity, a.waiting_since(), steps);
         let mut tx = bot.db.begin().await?;
         if alerts::record_escalation(&mut *tx, a.id, a.escalations, next).await? {
             // Record every collapsed step at once.

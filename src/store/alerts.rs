@@ -8,7 +8,7 @@ use super::ids::to_db;
 const ALERT_COLUMNS: &str = "id, guild_id, channel_id, author_id, author_pseudonym, severity, \
      categories, status, message_count, last_message_at, alert_channel_id, alert_message_id, \
      taken_by, outcome, note, helpline, escalations, next_escalation_at, flagged_at, \
-     delivered_at, taken_at, closed_at";
+     delivered_at, taken_at, closed_at, reopened_at";
 
 /// A stored alert (ids as stored: see `store::ids`).
 #[derive(Debug, Clone, FromRow, PartialEq, Eq)]
@@ -35,6 +35,14 @@ pub struct AlertRow {
     pub delivered_at: Option<i64>,
     pub taken_at: Option<i64>,
     pub closed_at: Option<i64>,
+    pub reopened_at: Option<i64>,
+}
+
+impl AlertRow {
+    /// Since when the alert has been waiting for someone: its flag, or its last reopening.
+    pub fn waiting_since(&self) -> i64 {
+        self.reopened_at.unwrap_or(self.flagged_at)
+    }
 }
 
 /// A stored flag: one flagged message.
@@ -326,10 +334,12 @@ where
     Ok(r.rows_affected() == 1)
 }
 
-/// Reopens a closed alert; it is open again, untaken, and escalates from `next_escalation_at`.
+/// Reopens a closed alert at `at`; it is open again, untaken, and escalates from
+/// `next_escalation_at`.
 pub async fn reopen<'e, E>(
     ex: E,
     id: i64,
+    at: i64,
     next_escalation_at: Option<i64>,
 ) -> anyhow::Result<bool>
 where
@@ -337,10 +347,11 @@ where
 {
     let r = sqlx::query(
         "UPDATE alerts SET status = 'open', outcome = NULL, note = NULL, closed_at = NULL, \
-           taken_by = NULL, taken_at = NULL, escalations = 0, next_escalation_at = $1 \
-         WHERE id = $2 AND status = 'closed'",
+           taken_by = NULL, taken_at = NULL, escalations = 0, next_escalation_at = $1, reopened_at = $2 \
+         WHERE id = $3 AND status = 'closed'",
     )
     .bind(next_escalation_at)
+    .bind(at)
     .bind(id)
     .execute(ex)
     .await?;

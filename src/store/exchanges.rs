@@ -52,14 +52,16 @@ pub struct Exchange {
     pub created_at: i64,
 }
 
-pub async fn record<'e, E>(ex: E, e: &NewExchange<'_>) -> anyhow::Result<i64>
+/// Records an exchange; `None` when this very exchange was already logged (a replayed event).
+pub async fn record<'e, E>(ex: E, e: &NewExchange<'_>) -> anyhow::Result<Option<i64>>
 where
     E: Executor<'e, Database = Any>,
 {
-    let (id,): (i64,) = sqlx::query_as(
+    let id: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO exchanges \
            (guild_id, channel_id, message_id, author_pseudonym, kind, severity, categories, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (message_id, kind, severity) DO NOTHING RETURNING id",
     )
     .bind(e.guild_id.map(to_db))
     .bind(to_db(e.channel_id))
@@ -69,9 +71,9 @@ where
     .bind(e.severity)
     .bind(e.categories)
     .bind(e.at)
-    .fetch_one(ex)
+    .fetch_optional(ex)
     .await?;
-    Ok(id)
+    Ok(id.map(|(id,)| id))
 }
 
 /// The exchanges recorded since `since` (ms), oldest first.

@@ -95,9 +95,15 @@ impl Db {
         self.backend
     }
 
-    /// Starts a transaction.
+    /// Starts a transaction that may write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails with
+    /// "database is locked" when another connection wrote in between, without waiting.
     pub async fn begin(&self) -> anyhow::Result<sqlx::Transaction<'static, sqlx::Any>> {
-        self.pool.begin().await.context("starting a transaction")
+        let tx = match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        };
+        tx.context("starting a transaction")
     }
 
     /// Closes every connection (at shutdown).

@@ -76,6 +76,21 @@ where
     Ok(rows)
 }
 
+/// Releases every lease. Only for a database no other process uses (SQLite): after a crash,
+/// what the dead process held is due again at once instead of when its lease expires.
+pub async fn release_leases<'e, E>(ex: E) -> anyhow::Result<u64>
+where
+    E: Executor<'e, Database = Any>,
+{
+    Ok(sqlx::query(
+        "UPDATE outbox SET locked_until = NULL \
+         WHERE locked_until IS NOT NULL AND delivered_at IS NULL AND failed_at IS NULL",
+    )
+    .execute(ex)
+    .await?
+    .rows_affected())
+}
+
 /// Records a successful delivery.
 pub async fn mark_delivered<'e, E>(ex: E, id: i64, now: i64) -> anyhow::Result<()>
 where

@@ -4,7 +4,13 @@ use std::process::Command;
 
 fn promeneur() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_promeneur"));
-    for var in ["DISCORD_TOKEN", "DATABASE_URL", "DISCORD_API_BASE", "PROMENEUR_PSEUDONYM_KEY", "PROMENEUR_CONFIG"] {
+    for var in [
+        "DISCORD_TOKEN",
+        "DATABASE_URL",
+        "DISCORD_API_BASE",
+        "PROMENEUR_PSEUDONYM_KEY",
+        "PROMENEUR_CONFIG",
+    ] {
         c.env_remove(var);
     }
     c
@@ -14,10 +20,17 @@ fn promeneur() -> Command {
 fn the_example_configuration_is_valid() {
     let out = promeneur()
         .args(["check-config", "--config"])
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/promeneur.example.toml"))
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/promeneur.example.toml"
+        ))
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("configuration OK"));
 }
 
@@ -30,7 +43,12 @@ fn a_broken_configuration_stops_check_config_naming_the_key() {
         "[[guilds]]\nid = 1\nalert_channel = 2\npromeneur_role = 3\ntimezone = \"Mars/Olympus\"\n",
     )
     .unwrap();
-    let out = promeneur().arg("check-config").arg("--config").arg(&path).output().unwrap();
+    let out = promeneur()
+        .arg("check-config")
+        .arg("--config")
+        .arg(&path)
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("guilds[0].timezone"), "{err}");
@@ -80,6 +98,10 @@ fn migrate_creates_a_fresh_sqlite_database() {
         .arg("migrate")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(db.exists());
 }

@@ -17,13 +17,22 @@ struct World {
 
 impl World {
     async fn start(extra: &str) -> World {
-        let sim = Sim::start([demo_guild()]).await.expect("discord-sim starts");
+        // The bot's warnings and errors help when a test fails.
+        promeneur::telemetry::init(
+            promeneur::telemetry::LogFormat::Text,
+            Some("promeneur=warn"),
+        );
+        let sim = Sim::start([demo_guild()])
+            .await
+            .expect("discord-sim starts");
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("bot.db").display());
         let config = demo_config(&sim, &url, extra).expect("demo config");
         let bot = RunningBot::start(config).await.expect("the bot builds");
         sim.wait_connected().await.expect("the bot connects");
-        sim.wait_command("alerte").await.expect("commands registered");
+        sim.wait_command("alerte")
+            .await
+            .expect("commands registered");
         World {
             sim,
             bot: Some(bot),
@@ -68,14 +77,19 @@ async fn a_slash_command_gets_an_ephemeral_answer() {
 }
 
 #[tokio::test]
-async fn a_young_persons_worrying_message_reaches_the_promeneurs_and_a_helpline_card_reaches_them() {
+async fn a_young_persons_worrying_message_reaches_the_promeneurs_and_a_helpline_card_reaches_them()
+{
     let w = World::start("").await;
     w.sim.user("lea").post("#discussion", HARMLESS).unwrap();
     w.sim.user("lea").post("#discussion", WORRYING).unwrap();
     let alert = w.sim.wait_post(is_alert).await.unwrap();
     let embed = alert.embeds[0].to_string();
     assert!(embed.contains("**"), "matched words highlighted: {embed}");
-    assert!(alert.button_labels().contains(&"Je prends".to_string()), "{:?}", alert.button_labels());
+    assert!(
+        alert.button_labels().contains(&"Je prends".to_string()),
+        "{:?}",
+        alert.button_labels()
+    );
     let card = w.sim.wait_dm("lea", |_| true).await.unwrap();
     assert!(card.content.contains("3114"), "{}", card.content);
     // Exactly one alert: the harmless message raised nothing.
@@ -115,7 +129,9 @@ async fn a_promeneur_takes_an_alert_with_the_button_and_others_are_refused() {
         .wait_post(|p| p.kind == PostKind::Edited && p.message_id == Some(id))
         .await
         .unwrap();
-    assert!(edited.embeds[0].to_string().contains(&format!("<@{}>", w.sim.user_id("karim").unwrap())));
+    assert!(edited.embeds[0]
+        .to_string()
+        .contains(&format!("<@{}>", w.sim.user_id("karim").unwrap())));
     let ix = w.sim.user("julie").click(id, "Je prends");
     // The button is now disabled on the edited alert.
     assert!(ix.is_err() || w.sim.wait_response(&ix.unwrap()).await.is_ok());
@@ -164,22 +180,239 @@ async fn a_refused_dm_is_shown_on_the_alert() {
         .wait_post(|p| p.kind == PostKind::Edited && p.message_id == id)
         .await
         .unwrap();
-    let footer = edited.embeds[0]["footer"]["text"].as_str().unwrap_or("").to_string();
-    assert!(!footer.is_empty(), "the alert says the card was not delivered");
+    let footer = edited.embeds[0]["footer"]["text"]
+        .as_str()
+        .unwrap_or("")
+        .to_string();
+    assert!(
+        !footer.is_empty(),
+        "the alert says the card was not delivered"
+    );
     w.stop().await;
 }
 
 #[tokio::test]
 async fn an_alert_nobody_takes_is_escalated_to_the_coordinators() {
-    let w = World::start("[alerts.escalation]\ncritical = \"1s\"\nhigh = \"1s\"\nmedium = \"1s\"\nlow = \"1s\"\n").await;
+    let w = World::start(
+        "[alerts.escalation]\ncritical = \"1s\"\nhigh = \"1s\"\nmedium = \"1s\"\nlow = \"1s\"\n",
+    )
+    .await;
     w.sim.user("lea").post("#discussion", WORRYING).unwrap();
     w.sim.wait_post(is_alert).await.unwrap();
-    let esc = w
+    let esc = w.sim.wait_post(|p| p.is_in("#coordination")).await.unwrap();
+    let coord = w.sim.role_id("Coordinateur").unwrap();
+    assert!(
+        esc.content.contains(&format!("<@&{coord}>")),
+        "{}",
+        esc.content
+    );
+    w.stop().await;
+}
+
+const MEDIUM: &str = "t'es qu'une grosse merde, personne t'aime";
+
+fn embed_text(p: &BotPost) -> String {
+    p.embeds.first().map(|e| e.to_string()).unwrap_or_default()
+}
+
+#[tokio::test]
+async fn an_edit_that_raises_the_severity_updates_the_same_alert() {
+    let w = World::start("").await;
+    let msg = w.sim.user("lea").post("#discussion", MEDIUM).unwrap();
+    let alert = w.sim.wait_post(is_alert).await.unwrap();
+    w.sim.user("lea").edit(msg, WORRYING).unwrap();
+    let edited = w
         .sim
-        .wait_post(|p| p.is_in("#coordination"))
+        .wait_post(|p| p.kind == PostKind::Edited && p.message_id == alert.message_id)
         .await
         .unwrap();
-    let coord = w.sim.role_id("Coordinateur").unwrap();
-    assert!(esc.content.contains(&format!("<@&{coord}>")), "{}", esc.content);
+    assert_ne!(
+        embed_text(&edited),
+        embed_text(&alert),
+        "the alert shows the new severity"
+    );
+    w.sim
+        .assert_no_message(Duration::from_millis(500), is_alert)
+        .await
+        .unwrap();
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_harmless_message_edited_into_a_worrying_one_raises_an_alert() {
+    let w = World::start("").await;
+    let msg = w.sim.user("lea").post("#discussion", HARMLESS).unwrap();
+    w.sim.user("lea").edit(msg, WORRYING).unwrap();
+    w.sim.wait_post(is_alert).await.unwrap();
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_burst_from_one_young_person_is_one_alert_updated_in_place() {
+    let w = World::start("").await;
+    w.sim.user("lea").post("#discussion", MEDIUM).unwrap();
+    let alert = w.sim.wait_post(is_alert).await.unwrap();
+    w.sim.user("lea").post("#discussion", WORRYING).unwrap();
+    let edited = w
+        .sim
+        .wait_post(|p| {
+            p.kind == PostKind::Edited
+                && p.message_id == alert.message_id
+                && !p.embeds.is_empty()
+                && p.embeds[0]["footer"]["text"].as_str().is_some()
+        })
+        .await
+        .unwrap();
+    assert!(embed_text(&edited).contains('2'), "{}", embed_text(&edited));
+    w.sim
+        .assert_no_message(Duration::from_millis(500), is_alert)
+        .await
+        .unwrap();
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_worrying_dm_to_the_bot_reaches_the_promeneurs() {
+    let w = World::start("").await;
+    w.sim.user("ines").dm(WORRYING).unwrap();
+    let alert = w.sim.wait_post(is_alert).await.unwrap();
+    assert!(embed_text(&alert).contains(&format!("<@{}>", w.sim.user_id("ines").unwrap())));
+    w.sim
+        .wait_dm("ines", |p| p.content.contains("3114"))
+        .await
+        .unwrap();
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn staff_list_take_close_and_reopen_alerts_with_the_alerte_command() {
+    let w = World::start("").await;
+    w.sim.user("lea").post("#discussion", WORRYING).unwrap();
+    let alert = w.sim.wait_post(is_alert).await.unwrap();
+
+    let ix = w
+        .sim
+        .user("karim")
+        .slash("#discussion", "/alerte liste")
+        .unwrap();
+    let list = w.sim.wait_response(&ix).await.unwrap();
+    assert!(
+        list.ephemeral && list.content.contains("#1"),
+        "{}",
+        list.content
+    );
+
+    let ix = w
+        .sim
+        .user("sami")
+        .slash("#discussion", "/alerte liste")
+        .unwrap();
+    let refused = w.sim.wait_response(&ix).await.unwrap();
+    assert!(
+        refused.ephemeral && !refused.content.contains("#1"),
+        "{}",
+        refused.content
+    );
+
+    let ix = w
+        .sim
+        .user("karim")
+        .slash("#discussion", "/alerte prendre numero:1")
+        .unwrap();
+    w.sim.wait_response(&ix).await.unwrap();
+    let ix = w
+        .sim
+        .user("julie")
+        .slash("#discussion", "/alerte prendre numero:1")
+        .unwrap();
+    let already = w.sim.wait_response(&ix).await.unwrap();
+    assert!(
+        already
+            .content
+            .contains(&format!("<@{}>", w.sim.user_id("karim").unwrap())),
+        "{}",
+        already.content
+    );
+
+    let ix = w
+        .sim
+        .user("karim")
+        .slash(
+            "#discussion",
+            "/alerte clore numero:1 issue:\"faux positif\"",
+        )
+        .unwrap();
+    w.sim.wait_response(&ix).await.unwrap();
+    let ix = w
+        .sim
+        .user("karim")
+        .slash("#discussion", "/alerte liste")
+        .unwrap();
+    let empty = w.sim.wait_response(&ix).await.unwrap();
+    assert!(!empty.content.contains("#1"), "{}", empty.content);
+
+    let ix = w
+        .sim
+        .user("nadia")
+        .slash("#discussion", "/alerte rouvrir numero:1")
+        .unwrap();
+    w.sim.wait_response(&ix).await.unwrap();
+    let ix = w
+        .sim
+        .user("karim")
+        .slash("#discussion", "/alerte liste")
+        .unwrap();
+    let again = w.sim.wait_response(&ix).await.unwrap();
+    assert!(again.content.contains("#1"), "{}", again.content);
+    let _ = alert;
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_promeneur_closes_an_alert_with_the_modal() {
+    let w = World::start("").await;
+    w.sim.user("lea").post("#discussion", WORRYING).unwrap();
+    let alert = w.sim.wait_post(is_alert).await.unwrap();
+    let id = alert.message_id.unwrap();
+    let ix = w.sim.user("karim").click(id, "Clore").unwrap();
+    let modal = w.sim.wait_response(&ix).await.unwrap();
+    assert_eq!(modal.kind, PostKind::Modal);
+    let ix = w
+        .sim
+        .user("karim")
+        .submit_modal(&ix, &[("outcome", "plutôt bof"), ("note", "")])
+        .unwrap();
+    let unknown = w.sim.wait_response(&ix).await.unwrap();
+    assert!(
+        unknown.ephemeral,
+        "an outcome we cannot read gets a clear ephemeral answer"
+    );
+
+    let ix = w.sim.user("karim").click(id, "Clore").unwrap();
+    w.sim.wait_response(&ix).await.unwrap();
+    let ix = w
+        .sim
+        .user("karim")
+        .submit_modal(
+            &ix,
+            &[("outcome", "Orienté"), ("note", "Appel au 3114 ensemble")],
+        )
+        .unwrap();
+    w.sim.wait_response(&ix).await.unwrap();
+    let closed = w
+        .sim
+        .wait_post(|p| {
+            p.kind == PostKind::Edited
+                && p.message_id == Some(id)
+                && p.components
+                    .iter()
+                    .any(|r| r.to_string().contains("\"disabled\":true"))
+                && p.components
+                    .iter()
+                    .all(|r| !r.to_string().contains("\"disabled\":false"))
+        })
+        .await
+        .unwrap();
+    assert!(!closed.embeds.is_empty());
     w.stop().await;
 }

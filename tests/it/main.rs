@@ -1,6 +1,8 @@
 //! Integration and end-to-end tests: one test binary, one module per area.
 
 mod cli;
+mod crash;
 mod e2e;
+mod sandbox;
 mod store;
 mod support;

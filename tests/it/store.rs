@@ -26,8 +26,12 @@ fn msg(id: u64, author: u64, content: &str, at: i64) -> Incoming<'_> {
 #[tokio::test]
 async fn enqueueing_the_same_effect_twice_stores_it_once() {
     each_backend(|t| async move {
-        let first = outbox::enqueue(t.db.pool(), "k1", "post_alert", "{}", 1).await.unwrap();
-        let again = outbox::enqueue(t.db.pool(), "k1", "post_alert", "{}", 2).await.unwrap();
+        let first = outbox::enqueue(t.db.pool(), "k1", "post_alert", "{}", 1)
+            .await
+            .unwrap();
+        let again = outbox::enqueue(t.db.pool(), "k1", "post_alert", "{}", 2)
+            .await
+            .unwrap();
         assert!(first.is_some());
         assert_eq!(again, None);
         assert_eq!(outbox::stats(t.db.pool()).await.unwrap().pending, 1);
@@ -38,16 +42,25 @@ async fn enqueueing_the_same_effect_twice_stores_it_once() {
 #[tokio::test]
 async fn a_claimed_entry_is_not_claimed_again_until_its_lease_expires() {
     each_backend(|t| async move {
-        outbox::enqueue(t.db.pool(), "k", "post_alert", "{}", 0).await.unwrap();
+        outbox::enqueue(t.db.pool(), "k", "post_alert", "{}", 0)
+            .await
+            .unwrap();
         let a = outbox::claim_due(t.db.pool(), 10, 1000, 10).await.unwrap();
         let b = outbox::claim_due(t.db.pool(), 20, 1000, 10).await.unwrap();
         assert_eq!(a.len(), 1);
         assert!(b.is_empty(), "a leased entry must not be handed out twice");
-        let c = outbox::claim_due(t.db.pool(), 2000, 1000, 10).await.unwrap();
+        let c = outbox::claim_due(t.db.pool(), 2000, 1000, 10)
+            .await
+            .unwrap();
         assert_eq!(c.len(), 1, "an expired lease makes the entry due again");
         assert_eq!(c[0].attempts, 2);
-        outbox::mark_delivered(t.db.pool(), c[0].id, 2001).await.unwrap();
-        assert!(outbox::claim_due(t.db.pool(), 99_999, 1000, 10).await.unwrap().is_empty());
+        outbox::mark_delivered(t.db.pool(), c[0].id, 2001)
+            .await
+            .unwrap();
+        assert!(outbox::claim_due(t.db.pool(), 99_999, 1000, 10)
+            .await
+            .unwrap()
+            .is_empty());
         assert_eq!(outbox::stats(t.db.pool()).await.unwrap().delivered, 1);
     })
     .await;
@@ -56,12 +69,28 @@ async fn a_claimed_entry_is_not_claimed_again_until_its_lease_expires() {
 #[tokio::test]
 async fn a_retried_entry_waits_until_its_next_attempt() {
     each_backend(|t| async move {
-        outbox::enqueue(t.db.pool(), "k", "post_alert", "{}", 0).await.unwrap();
-        let e = outbox::claim_due(t.db.pool(), 0, 1000, 10).await.unwrap().remove(0);
-        outbox::mark_retry(t.db.pool(), e.id, 5000, "Discord answered 502").await.unwrap();
-        assert!(outbox::claim_due(t.db.pool(), 4999, 1000, 10).await.unwrap().is_empty());
+        outbox::enqueue(t.db.pool(), "k", "post_alert", "{}", 0)
+            .await
+            .unwrap();
+        let e = outbox::claim_due(t.db.pool(), 0, 1000, 10)
+            .await
+            .unwrap()
+            .remove(0);
+        outbox::mark_retry(t.db.pool(), e.id, 5000, "Discord answered 502")
+            .await
+            .unwrap();
+        assert!(outbox::claim_due(t.db.pool(), 4999, 1000, 10)
+            .await
+            .unwrap()
+            .is_empty());
         assert_eq!(outbox::next_due_at(t.db.pool()).await.unwrap(), Some(5000));
-        assert_eq!(outbox::claim_due(t.db.pool(), 5000, 1000, 10).await.unwrap().len(), 1);
+        assert_eq!(
+            outbox::claim_due(t.db.pool(), 5000, 1000, 10)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
     })
     .await;
 }
@@ -70,7 +99,9 @@ async fn a_retried_entry_waits_until_its_next_attempt() {
 async fn discord_ids_above_i64_max_survive_the_round_trip() {
     each_backend(|t| async move {
         let big = u64::MAX - 7;
-        cursors::advance(t.db.pool(), big, Some(big - 1), big - 2, 1).await.unwrap();
+        cursors::advance(t.db.pool(), big, Some(big - 1), big - 2, 1)
+            .await
+            .unwrap();
         assert_eq!(cursors::get(t.db.pool(), big).await.unwrap(), Some(big - 2));
     })
     .await;
@@ -97,7 +128,11 @@ async fn a_worrying_message_stores_its_alert_flag_and_effects_together() {
     each_backend(|t| async move {
         let bot = test_bot(&t, "");
         let h = handle(&bot, &msg(10, 777, WORRYING, 1_000)).await.unwrap();
-        let Handled::Flagged { alert_id, new: true } = h else {
+        let Handled::Flagged {
+            alert_id,
+            new: true,
+        } = h
+        else {
             panic!("expected a new alert, got {h:?}");
         };
         let alert = alerts::get(t.db.pool(), alert_id).await.unwrap().unwrap();
@@ -106,14 +141,19 @@ async fn a_worrying_message_stores_its_alert_flag_and_effects_together() {
         assert!(alert.next_escalation_at.is_some());
         let flags = alerts::flags_of(t.db.pool(), alert_id).await.unwrap();
         assert_eq!(flags.len(), 1);
-        let due = outbox::claim_due(t.db.pool(), 2_000, 1000, 10).await.unwrap();
+        let due = outbox::claim_due(t.db.pool(), 2_000, 1000, 10)
+            .await
+            .unwrap();
         let effects: Vec<Effect> = due
             .iter()
             .map(|e| Effect::from_payload(&e.payload).unwrap())
             .collect();
         assert_eq!(
             effects,
-            vec![Effect::PostAlert { alert_id }, Effect::HelplineCard { alert_id }]
+            vec![
+                Effect::PostAlert { alert_id },
+                Effect::HelplineCard { alert_id }
+            ]
         );
     })
     .await;
@@ -137,13 +177,26 @@ async fn a_burst_from_one_young_person_joins_one_alert() {
         let bot = test_bot(&t, "");
         let first = handle(&bot, &msg(10, 777, WORRYING, 1_000)).await.unwrap();
         let second = handle(&bot, &msg(11, 777, WORRYING, 61_000)).await.unwrap();
-        let Handled::Flagged { alert_id, .. } = first else { panic!("{first:?}") };
-        assert_eq!(second, Handled::Flagged { alert_id, new: false });
+        let Handled::Flagged { alert_id, .. } = first else {
+            panic!("{first:?}")
+        };
+        assert_eq!(
+            second,
+            Handled::Flagged {
+                alert_id,
+                new: false
+            }
+        );
         let alert = alerts::get(t.db.pool(), alert_id).await.unwrap().unwrap();
         assert_eq!(alert.message_count, 2);
         // Eleven minutes after the last one: a new alert.
-        let later = handle(&bot, &msg(12, 777, WORRYING, 61_000 + 11 * 60_000)).await.unwrap();
-        assert!(matches!(later, Handled::Flagged { new: true, .. }), "{later:?}");
+        let later = handle(&bot, &msg(12, 777, WORRYING, 61_000 + 11 * 60_000))
+            .await
+            .unwrap();
+        assert!(
+            matches!(later, Handled::Flagged { new: true, .. }),
+            "{later:?}"
+        );
     })
     .await;
 }

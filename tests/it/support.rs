@@ -71,15 +71,15 @@ impl TestDb {
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some((admin_url, name)) = self.pg_admin.take() {
-            let db = self.db.clone();
-            // Drop the database from a separate thread with its own runtime: Drop is sync.
+            // Drop the database from a separate thread with its own runtime: Drop is sync, and
+            // the test's own runtime is blocked here. FORCE ends the pool's connections, which
+            // belong to that runtime and so cannot be closed from this one.
             let _ = std::thread::spawn(move || {
                 let rt = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build();
                 if let Ok(rt) = rt {
                     rt.block_on(async move {
-                        db.close().await;
                         if let Ok(admin) = Db::connect(&admin_url).await {
                             let _ = admin
                                 .pool()
@@ -157,5 +157,10 @@ pub fn test_bot(t: &TestDb, extra: &str) -> Arc<Bot> {
     let rules = RuleSet::builtin().expect("shipped rules compile");
     let key = PseudonymKey::new(b"a-test-pseudonym-key-that-is-long-enough".to_vec())
         .expect("key long enough");
-    Arc::new(Bot::new(Arc::new(config), t.db.clone(), Arc::new(rules), key))
+    Arc::new(Bot::new(
+        Arc::new(config),
+        t.db.clone(),
+        Arc::new(rules),
+        key,
+    ))
 }

@@ -3,6 +3,7 @@
 //! `sim.user("lea").post("#discussion", "salut")` and `sim.wait_message_in("#discussion", ...)`.
 
 mod control;
+mod names;
 mod slash;
 mod user;
 mod wait;
@@ -183,6 +184,13 @@ pub struct MessageView {
     pub ephemeral: bool,
     /// The thread started from this message.
     pub thread_id: Option<u64>,
+    /// Users (by name) the message pinged when it was created, given its content and
+    /// `allowed_mentions` (see [`BotPost::pinged_users`]).
+    pub pinged_users: Vec<String>,
+    /// Roles (by name) it pinged.
+    pub pinged_roles: Vec<String>,
+    /// Whether it pinged @everyone or @here.
+    pub pinged_everyone: bool,
 }
 
 impl SimHandle {
@@ -307,6 +315,9 @@ impl SimHandle {
                     edited: m.edited_timestamp.is_some(),
                     ephemeral: m.flags & FLAG_EPHEMERAL != 0,
                     thread_id: m.thread_id,
+                    pinged_users: s.user_names(&m.pings.users),
+                    pinged_roles: s.role_names(&m.pings.roles),
+                    pinged_everyone: m.pings.everyone,
                 })
                 .collect()
         }))

@@ -167,6 +167,13 @@ fn typed_value(
     raw: &str,
     resolved: &mut Map<String, Value>,
 ) -> Result<Value, SimError> {
+    // A user picks a choice by its displayed name, whatever the option's type.
+    if let Some(choice) = definition["choices"]
+        .as_array()
+        .and_then(|cs| cs.iter().find(|c| c["name"] == raw))
+    {
+        return Ok(choice["value"].clone());
+    }
     let value = match definition["type"].as_u64().unwrap_or(3) {
         3 => json!(raw),
         4 => json!(raw

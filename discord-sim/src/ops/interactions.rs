@@ -211,6 +211,9 @@ impl State {
             ephemeral: true,
             interaction_id: Some(ix.id),
             data,
+            pinged_users: Vec::new(),
+            pinged_roles: Vec::new(),
+            pinged_everyone: false,
         };
         self.feed.push(post);
     }

@@ -8,6 +8,9 @@ use crate::ids::now_timestamp;
 use crate::render;
 use crate::state::{Message, State, FLAG_EPHEMERAL, FLAG_LOADING};
 
+/// How long Discord remembers a nonce for `enforce_nonce` ("the past few minutes").
+pub(crate) const NONCE_WINDOW_MS: u64 = 5 * 60 * 1000;
+
 /// The content of a message to create, as a request body or a user action gives it.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Draft {
@@ -17,6 +20,9 @@ pub(crate) struct Draft {
     pub(crate) attachments: Vec<Value>,
     pub(crate) flags: u64,
     pub(crate) message_reference: Option<Value>,
+    /// `None` when the body had none: then every mention in the content pings.
+    pub(crate) allowed_mentions: Option<Value>,
+    pub(crate) nonce: Option<String>,
 }
 
 impl Draft {
@@ -46,6 +52,11 @@ impl Draft {
                 .get("message_reference")
                 .filter(|r| !r.is_null())
                 .cloned(),
+            allowed_mentions: body
+                .get("allowed_mentions")
+                .filter(|a| !a.is_null())
+                .cloned(),
+            nonce: body.get("nonce").and_then(nonce_text),
         }
     }
 
@@ -54,6 +65,15 @@ impl Draft {
             && self.embeds.is_empty()
             && self.components.is_empty()
             && self.attachments.is_empty()
+    }
+}
+
+/// A nonce as Discord accepts it (a string or an integer), as text.
+fn nonce_text(nonce: &Value) -> Option<String> {
+    match nonce {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
     }
 }
 
@@ -108,11 +128,19 @@ impl State {
         shape: impl FnOnce(&mut Message),
     ) -> u64 {
         let id = self.ids.next();
+        let reply_to = draft
+            .message_reference
+            .as_ref()
+            .and_then(|r| r.get("message_id"))
+            .and_then(crate::ids::parse_id);
+        let pings = self.pings(&draft.content, draft.allowed_mentions.as_ref(), reply_to);
         let mut message = Message {
             id,
             channel_id,
             author_id,
             mentions: mentions(self, &draft.content),
+            pings,
+            nonce: draft.nonce,
             content: draft.content,
             embeds: draft.embeds,
             components: draft.components,
@@ -123,6 +151,9 @@ impl State {
         };
         shape(&mut message);
         let ephemeral = message.flags & FLAG_EPHEMERAL != 0;
+        if let Some(nonce) = &message.nonce {
+            self.nonces.insert((author_id, nonce.clone()), id);
+        }
         self.messages.insert(id, message);
         if let Some(channel) = self.channels.get_mut(&channel_id) {
             channel.last_message_id = Some(id);
@@ -200,6 +231,17 @@ impl State {
         true
     }
 
+    /// The message `author_id` created with this nonce within [`NONCE_WINDOW_MS`], if any:
+    /// what Discord returns instead of a new message when `enforce_nonce` is true.
+    pub(crate) fn message_with_nonce(&self, author_id: u64, nonce: &str) -> Option<u64> {
+        let now = crate::ids::now_ms();
+        self.nonces
+            .get(&(author_id, nonce.to_string()))
+            .copied()
+            .filter(|id| now.saturating_sub(crate::ids::snowflake_ms(*id)) <= NONCE_WINDOW_MS)
+            .filter(|id| self.messages.contains_key(id))
+    }
+
     pub(crate) fn message_json(&self, id: u64, gateway: bool) -> Value {
         self.messages
             .get(&id)
@@ -235,7 +277,47 @@ impl State {
             ephemeral: message.flags & FLAG_EPHEMERAL != 0,
             interaction_id: answering.or(message.interaction.as_ref().map(|i| i.id)),
             data: Value::Null,
+            pinged_users: self.user_names(&message.pings.users),
+            pinged_roles: self.role_names(&message.pings.roles),
+            pinged_everyone: message.pings.everyone,
         };
         self.feed.push(post);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::{now_ms, DISCORD_EPOCH_MS};
+
+    fn with_bot_message(age_ms: u64) -> (State, u64) {
+        let mut state = crate::setup::build_state("bot", "token", &[]);
+        let bot = state.bot.user_id;
+        let id = (now_ms() - age_ms - DISCORD_EPOCH_MS) << 22;
+        state.nonces.insert((bot, "alert-1".into()), id);
+        state.messages.insert(
+            id,
+            Message {
+                id,
+                author_id: bot,
+                nonce: Some("alert-1".into()),
+                ..Message::default()
+            },
+        );
+        (state, bot)
+    }
+
+    #[test]
+    fn a_nonce_is_remembered_for_a_few_minutes() {
+        let (state, bot) = with_bot_message(NONCE_WINDOW_MS - 10_000);
+        assert!(state.message_with_nonce(bot, "alert-1").is_some());
+        assert!(state.message_with_nonce(bot, "alert-2").is_none());
+        assert!(state.message_with_nonce(bot + 1, "alert-1").is_none());
+    }
+
+    #[test]
+    fn a_nonce_older_than_the_window_is_forgotten() {
+        let (state, bot) = with_bot_message(NONCE_WINDOW_MS + 10_000);
+        assert!(state.message_with_nonce(bot, "alert-1").is_none());
     }
 }

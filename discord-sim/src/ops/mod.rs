@@ -3,5 +3,6 @@
 //! the bot's visible actions to the feed.
 
 pub(crate) mod interactions;
+pub(crate) mod mentions;
 pub(crate) mod messages;
 pub(crate) mod threads;

@@ -11,6 +11,7 @@ use serde_json::json;
 use super::pipeline::Payload;
 use super::{attachments, no_content, ok, snowflake, ApiResult};
 use crate::error::ApiError;
+use crate::ops::mentions;
 use crate::ops::messages::Draft;
 use crate::render;
 use crate::server::Shared;
@@ -59,6 +60,8 @@ pub(crate) async fn followup(
         let ix = state
             .interaction_for_webhook(application_id, &token)?
             .clone();
+        mentions::check(payload.json.get("allowed_mentions"))
+            .map_err(|detail| ApiError::invalid_body(&detail))?;
         let draft = Draft::from_json(&payload.json, files);
         if draft.is_empty() {
             return Err(ApiError::empty_message());

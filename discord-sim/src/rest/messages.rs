@@ -11,6 +11,7 @@ use serde_json::Value;
 use super::pipeline::Payload;
 use super::{attachments, no_content, ok, snowflake, ApiResult};
 use crate::error::ApiError;
+use crate::ops::mentions;
 use crate::ops::messages::Draft;
 use crate::perms;
 use crate::server::Shared;
@@ -171,7 +172,17 @@ pub(crate) async fn create(
     let files = attachments(&shared, &payload);
     shared.mutate(|state| {
         writable(state, channel_id)?;
+        mentions::check(payload.json.get("allowed_mentions"))
+            .map_err(|detail| ApiError::invalid_body(&detail))?;
         let draft = Draft::from_json(&payload.json, files);
+        let bot_id = state.bot.user_id;
+        // A retried post with the same nonce returns the first message and creates nothing.
+        let enforce = payload.json.get("enforce_nonce").and_then(Value::as_bool) == Some(true);
+        if let Some(nonce) = draft.nonce.as_deref().filter(|_| enforce) {
+            if let Some(existing) = state.message_with_nonce(bot_id, nonce) {
+                return ok(state.message_json(existing, false));
+            }
+        }
         if draft.is_empty()
             && payload.json.get("sticker_ids").is_none()
             && payload.json.get("poll").is_none()
@@ -188,7 +199,6 @@ pub(crate) async fn create(
                 return Err(ApiError::invalid_body("message_reference: Unknown message"));
             }
         }
-        let bot_id = state.bot.user_id;
         let id = state.post_message(channel_id, bot_id, draft, |m| {
             if m.message_reference.is_some() {
                 m.kind = 19;

@@ -43,6 +43,7 @@ pub(crate) async fn pipeline(
     request: Request,
     next: Next,
 ) -> Response {
+    let arrived = std::time::Instant::now();
     let method = request.method().to_string();
     let path = request.uri().path();
     let path = path.strip_prefix(API_PREFIX).unwrap_or(path).to_string();
@@ -68,6 +69,7 @@ pub(crate) async fn pipeline(
         body: (!payload.json.is_null()).then(|| payload.json.clone()),
         files: payload.files.iter().map(|f| f.filename.clone()).collect(),
         status: 0,
+        at: arrived,
     };
     let index = shared.mutate(|state| {
         state.record.calls.push(call);

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use discord_sim::{GuildSpec, Sim, SimHandle};
+use serde_json::Value;
 use serenity::all::ClientBuilder;
 use serenity::all::{
     ButtonStyle, ComponentInteraction, Context, CreateActionRow, CreateButton,
@@ -147,4 +148,27 @@ pub async fn bot(sim: &SimHandle) -> Bot {
         let _ = client.start().await;
     });
     Bot { http, seen, task }
+}
+
+/// One raw REST request as the bot, with its status, headers and JSON body (Null if none).
+pub async fn send(
+    sim: &SimHandle,
+    method: &str,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, reqwest::header::HeaderMap, Value) {
+    let client = reqwest::Client::new();
+    let url = format!("{}/api/v10{path}", sim.api_base());
+    let method = reqwest::Method::from_bytes(method.as_bytes()).expect("a method");
+    let mut request = client
+        .request(method, url)
+        .header("Authorization", format!("Bot {}", sim.token()));
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("the sim answers");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = response.json().await.unwrap_or(Value::Null);
+    (status, headers, body)
 }

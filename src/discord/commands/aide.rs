@@ -20,5 +20,8 @@ pub async fn aide(ctx: Context<'_>) -> Result<(), Error> {
 
 /// The language of the guild the command came from.
 pub fn lang_of(ctx: &Context<'_>) -> Lang {
-    lang_for(ctx.guild_id().and_then(|g| ctx.data().config.guild(g.get())))
+    lang_for(
+        ctx.guild_id()
+            .and_then(|g| ctx.data().config.guild(g.get())),
+    )
 }

@@ -62,7 +62,10 @@ pub async fn liste(ctx: Context<'_>) -> Result<(), Error> {
     };
     let alerts = flow::list_open(ctx.data(), Some(gc.id.0)).await?;
     let now = now_ms();
-    let cats: Vec<_> = alerts.iter().map(|a| categories_of(&a.categories)).collect();
+    let cats: Vec<_> = alerts
+        .iter()
+        .map(|a| categories_of(&a.categories))
+        .collect();
     let urls: Vec<_> = alerts.iter().map(|a| alert_url(gc, a)).collect();
     let items: Vec<_> = alerts
         .iter()
@@ -72,7 +75,10 @@ pub async fn liste(ctx: Context<'_>) -> Result<(), Error> {
             id: a.id,
             severity: severity_of(&a.severity),
             categories: c,
-            status: a.status.parse().unwrap_or(crate::domain::alerts::AlertStatus::Open),
+            status: a
+                .status
+                .parse()
+                .unwrap_or(crate::domain::alerts::AlertStatus::Open),
             taken_by: a.taken_by.map(from_db),
             age_ms: now - a.flagged_at,
             url: u,
@@ -131,8 +137,22 @@ async fn act(ctx: Context<'_>, id: i64, action: Action<'_>) -> Result<(), Error>
         _ => None,
     };
     let kind = std::mem::discriminant(&action);
-    let result = flow::apply(ctx.data(), Some(gc.id.0), id, ctx.author().id.get(), action, now_ms()).await?;
-    let text = answer(lang, id, kind == std::mem::discriminant(&Action::Take), outcome, result);
+    let result = flow::apply(
+        ctx.data(),
+        Some(gc.id.0),
+        id,
+        ctx.author().id.get(),
+        action,
+        now_ms(),
+    )
+    .await?;
+    let text = answer(
+        lang,
+        id,
+        kind == std::mem::discriminant(&Action::Take),
+        outcome,
+        result,
+    );
     reply(ctx, text).await
 }
 
@@ -157,7 +177,9 @@ fn answer(
 /// The guild's configuration and language when the author is staff; otherwise replies with
 /// the polite refusal and returns `None`.
 async fn staff_guard(ctx: Context<'_>) -> Result<Option<(&GuildConfig, Lang)>, Error> {
-    let gc = ctx.guild_id().and_then(|g| ctx.data().config.guild(g.get()));
+    let gc = ctx
+        .guild_id()
+        .and_then(|g| ctx.data().config.guild(g.get()));
     let lang = lang_for(gc);
     let Some(gc) = gc else {
         reply(ctx, prompts::not_staff(lang)).await?;
@@ -223,30 +245,55 @@ pub async fn on_component(
     let gc = c.guild_id.and_then(|g| bot.config.guild(g.get()));
     let lang = lang_for(gc);
     let Some(gc) = gc.filter(|gc| is_staff_member(gc, c.member.as_ref())) else {
-        c.create_response(ctx, ephemeral(prompts::not_staff(lang))).await?;
+        c.create_response(ctx, ephemeral(prompts::not_staff(lang)))
+            .await?;
         return Ok(());
     };
     match action {
         "take" => {
-            let r = flow::apply(bot, Some(gc.id.0), id, c.user.id.get(), Action::Take, now_ms()).await?;
-            c.create_response(ctx, ephemeral(answer(lang, id, true, None, r))).await?;
+            let r = flow::apply(
+                bot,
+                Some(gc.id.0),
+                id,
+                c.user.id.get(),
+                Action::Take,
+                now_ms(),
+            )
+            .await?;
+            c.create_response(ctx, ephemeral(answer(lang, id, true, None, r)))
+                .await?;
         }
         "close" => {
-            let modal = CreateModal::new(format!("alert:close_modal:{id}"), prompts::close_modal_title(lang))
-                .components(vec![
-                    CreateActionRow::InputText(
-                        CreateInputText::new(InputTextStyle::Short, prompts::close_modal_outcome_label(lang), "outcome")
-                            .placeholder(prompts::text::truncate_chars(&prompts::close_modal_outcome_hint(lang), 100))
-                            .required(true)
-                            .max_length(40),
-                    ),
-                    CreateActionRow::InputText(
-                        CreateInputText::new(InputTextStyle::Paragraph, prompts::close_modal_note_label(lang), "note")
-                            .required(false)
-                            .max_length(1000),
-                    ),
-                ]);
-            c.create_response(ctx, CreateInteractionResponse::Modal(modal)).await?;
+            let modal = CreateModal::new(
+                format!("alert:close_modal:{id}"),
+                prompts::close_modal_title(lang),
+            )
+            .components(vec![
+                CreateActionRow::InputText(
+                    CreateInputText::new(
+                        InputTextStyle::Short,
+                        prompts::close_modal_outcome_label(lang),
+                        "outcome",
+                    )
+                    .placeholder(prompts::text::truncate_chars(
+                        &prompts::close_modal_outcome_hint(lang),
+                        100,
+                    ))
+                    .required(true)
+                    .max_length(40),
+                ),
+                CreateActionRow::InputText(
+                    CreateInputText::new(
+                        InputTextStyle::Paragraph,
+                        prompts::close_modal_note_label(lang),
+                        "note",
+                    )
+                    .required(false)
+                    .max_length(1000),
+                ),
+            ]);
+            c.create_response(ctx, CreateInteractionResponse::Modal(modal))
+                .await?;
         }
         _ => {}
     }
@@ -254,7 +301,11 @@ pub async fn on_component(
 }
 
 /// The close modal: an outcome (typed, read leniently) and an optional note.
-pub async fn on_modal(ctx: &serenity::Context, bot: &Bot, m: &ModalInteraction) -> anyhow::Result<()> {
+pub async fn on_modal(
+    ctx: &serenity::Context,
+    bot: &Bot,
+    m: &ModalInteraction,
+) -> anyhow::Result<()> {
     let Some(id) = m
         .data
         .custom_id
@@ -266,7 +317,8 @@ pub async fn on_modal(ctx: &serenity::Context, bot: &Bot, m: &ModalInteraction) 
     let gc = m.guild_id.and_then(|g| bot.config.guild(g.get()));
     let lang = lang_for(gc);
     let Some(gc) = gc.filter(|gc| is_staff_member(gc, m.member.as_ref())) else {
-        m.create_response(ctx, ephemeral(prompts::not_staff(lang))).await?;
+        m.create_response(ctx, ephemeral(prompts::not_staff(lang)))
+            .await?;
         return Ok(());
     };
     let field = |name: &str| {
@@ -275,7 +327,9 @@ pub async fn on_modal(ctx: &serenity::Context, bot: &Bot, m: &ModalInteraction) 
             .iter()
             .flat_map(|row| row.components.iter())
             .find_map(|c| match c {
-                serenity::ActionRowComponent::InputText(t) if t.custom_id == name => t.value.clone(),
+                serenity::ActionRowComponent::InputText(t) if t.custom_id == name => {
+                    t.value.clone()
+                }
                 _ => None,
             })
             .unwrap_or_default()
@@ -283,11 +337,21 @@ pub async fn on_modal(ctx: &serenity::Context, bot: &Bot, m: &ModalInteraction) 
     let typed = field("outcome");
     let note = field("note");
     let Some(outcome) = Outcome::from_user_input(&typed) else {
-        m.create_response(ctx, ephemeral(prompts::unknown_outcome(lang, &typed))).await?;
+        m.create_response(ctx, ephemeral(prompts::unknown_outcome(lang, &typed)))
+            .await?;
         return Ok(());
     };
     let note = Some(note.trim()).filter(|n| !n.is_empty());
-    let r = flow::apply(bot, Some(gc.id.0), id, m.user.id.get(), Action::Close { outcome, note }, now_ms()).await?;
-    m.create_response(ctx, ephemeral(answer(lang, id, false, Some(outcome), r))).await?;
+    let r = flow::apply(
+        bot,
+        Some(gc.id.0),
+        id,
+        m.user.id.get(),
+        Action::Close { outcome, note },
+        now_ms(),
+    )
+    .await?;
+    m.create_response(ctx, ephemeral(answer(lang, id, false, Some(outcome), r)))
+        .await?;
     Ok(())
 }

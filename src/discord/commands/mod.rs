@@ -24,7 +24,9 @@ pub async fn on_error(err: poise::FrameworkError<'_, Data, Error>) {
                 )
                 .await;
         }
-        poise::FrameworkError::ArgumentParse { error, input, ctx, .. } => {
+        poise::FrameworkError::ArgumentParse {
+            error, input, ctx, ..
+        } => {
             let lang = aide::lang_of(&ctx);
             let reason = match input {
                 Some(i) => format!("`{}`: {error}", crate::prompts::text::sanitize(&i)),

@@ -65,6 +65,9 @@ struct CompiledCombo {
     rule: u32,
     /// For each group, membership by rule index.
     groups: Vec<Vec<bool>>,
+    /// The same membership as bit sets (64 rules a word), to skip a combo at once when one of
+    /// its groups has no hit at all.
+    group_bits: Vec<Vec<u64>>,
     within: Option<usize>,
 }
 
@@ -114,6 +117,8 @@ struct Scratch {
     rule_exc: Vec<Span>,
     exc: Vec<Span>,
     when: Vec<u32>,
+    /// Bit set of the rules that have a live hit (for combinations).
+    present: Vec<u64>,
 }
 
 thread_local! {
@@ -176,6 +181,57 @@ impl RuleSet {
         self.pats.len()
     }
 
+    /// Approximate heap bytes of the compiled set: the automaton (`memory_usage`) plus this
+    /// module's own tables (patterns, targets, rule ids, combo membership, masked terms).
+    /// Compiled regexes are not counted (the `regex` crate does not report their size).
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let rules: usize = self
+            .rules
+            .iter()
+            .map(|r| {
+                size_of::<CompiledRule>()
+                    + r.id.capacity()
+                    + r.regexes.capacity() * size_of::<regex::Regex>()
+                    + r.exceptions.capacity() * size_of::<u32>()
+            })
+            .sum();
+        let exceptions: usize = self
+            .exceptions
+            .iter()
+            .map(|x| size_of::<CompiledException>() + x.id.capacity())
+            .sum();
+        let combos: usize = self
+            .combos
+            .iter()
+            .map(|c| {
+                size_of::<CompiledCombo>()
+                    + c.groups.iter().map(|g| g.capacity() + 24).sum::<usize>()
+                    + c.group_bits
+                        .iter()
+                        .map(|g| g.capacity() * 8 + 24)
+                        .sum::<usize>()
+            })
+            .sum();
+        let wild: usize = self
+            .wild
+            .iter()
+            .map(|w| size_of::<WildTerm>() + w.text.len())
+            .sum();
+        self.ac.memory_usage()
+            + self.pats.capacity() * size_of::<Pat>()
+            + self.targets.capacity() * size_of::<Target>()
+            + rules
+            + exceptions
+            + combos
+            + wild
+    }
+
+    /// Heap bytes of the Aho-Corasick automaton alone.
+    pub fn automaton_bytes(&self) -> usize {
+        self.ac.memory_usage()
+    }
+
     /// Scans one message.
     pub fn scan(&self, text: &str) -> Scan {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
@@ -194,6 +250,7 @@ impl RuleSet {
             rule_exc,
             exc,
             when,
+            present,
         } = sc;
         hits.clear();
         rule_exc.clear();
@@ -225,7 +282,7 @@ impl RuleSet {
         self.apply_exceptions(hits, 0, rule_exc, exc, &mut out);
         hits.retain(|h| h.sev > Severity::None);
         let base = hits.len();
-        self.apply_combos(hits, &mut out);
+        self.apply_combos(hits, present, &mut out);
         self.apply_exceptions(hits, base, rule_exc, exc, &mut out);
         self.finish(hits, out)
     }
@@ -359,8 +416,24 @@ impl RuleSet {
         }
     }
 
-    fn apply_combos(&self, hits: &mut Vec<Hit>, out: &mut Scan) {
+    fn apply_combos(&self, hits: &mut Vec<Hit>, present: &mut Vec<u64>, out: &mut Scan) {
+        if self.combos.is_empty() {
+            return;
+        }
+        present.clear();
+        present.resize(self.rules.len().div_ceil(64), 0);
+        for h in hits.iter().filter(|h| h.sev > Severity::None) {
+            set_bit(present, h.rule);
+        }
         for c in &self.combos {
+            // A group without any live hit: the combo cannot hold (cheap, and the usual case).
+            let possible = c
+                .group_bits
+                .iter()
+                .all(|g| g.iter().zip(present.iter()).any(|(a, b)| a & b != 0));
+            if !possible {
+                continue;
+            }
             let Some(parts) = find_combo(c, hits) else {
                 continue;
             };
@@ -375,6 +448,9 @@ impl RuleSet {
                 e: anchor.e,
                 sev,
             });
+            if sev > Severity::None {
+                set_bit(present, c.rule);
+            }
         }
     }
 
@@ -448,6 +524,14 @@ fn find_combo(c: &CompiledCombo, hits: &[Hit]) -> Option<Vec<usize>> {
     let alive = |h: &Hit| h.sev > Severity::None;
     // Groups are at most 8 (checked when parsing): no allocation until the combo holds.
     let mut parts = [0usize; 8];
+    if c.within.is_none() {
+        // Without a distance, the part found for each group does not depend on the anchor: the
+        // first live hit of each group (the first anchor) is what the general loop returns.
+        for (n, g) in c.groups.iter().enumerate() {
+            parts[n] = hits.iter().position(|h| alive(h) && g[h.rule as usize])?;
+        }
+        return Some(parts[..c.groups.len()].to_vec());
+    }
     for (ai, a) in hits.iter().enumerate() {
         if !alive(a) || !c.groups[0][a.rule as usize] {
             continue;
@@ -473,6 +557,12 @@ fn find_combo(c: &CompiledCombo, hits: &[Hit]) -> Option<Vec<usize>> {
         }
     }
     None
+}
+
+fn set_bit(bits: &mut [u64], i: u32) {
+    if let Some(w) = bits.get_mut(i as usize / 64) {
+        *w |= 1 << (i % 64);
+    }
 }
 
 fn gap(a: (u32, u32), b: (u32, u32)) -> usize {
@@ -599,6 +689,7 @@ fn compile(specs: Specs) -> Result<RuleSet, RuleError> {
         combos.push(CompiledCombo {
             rule: to_u32(rules.len()),
             groups,
+            group_bits: Vec::new(),
             within: c.within,
         });
         rules.push(CompiledRule {
@@ -615,6 +706,17 @@ fn compile(specs: Specs) -> Result<RuleSet, RuleError> {
         for g in &mut c.groups {
             g.resize(n, false);
         }
+        c.group_bits = c
+            .groups
+            .iter()
+            .map(|g| {
+                let mut bits = vec![0u64; n.div_ceil(64)];
+                for (i, _) in g.iter().enumerate().filter(|(_, &m)| m) {
+                    set_bit(&mut bits, to_u32(i));
+                }
+                bits
+            })
+            .collect();
     }
     let ids: Vec<String> = rules.iter().map(|r| r.id.clone()).collect();
     let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();

@@ -80,6 +80,23 @@ pub fn normalize(text: &str) -> String {
     out.text().to_owned()
 }
 
+/// Pass-1 mapping of an ASCII byte: lowercase letters, separators (apostrophe, backquote, dash,
+/// whitespace) to a space, other controls dropped (0), everything else kept.
+const ASCII_MAP: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0u8;
+    while b < 128 {
+        t[b as usize] = match b {
+            b'A'..=b'Z' => b + 32,
+            b'\'' | b'`' | b'-' | b'\t' | b'\n' | b'\r' | b' ' | 0x0B | 0x0C => b' ',
+            0..=0x1F | 0x7F => 0,
+            _ => b,
+        };
+        b += 1;
+    }
+    t
+};
+
 /// Reusable scratch buffers for normalisation.
 #[derive(Debug, Default)]
 pub struct Normalizer {
@@ -109,6 +126,7 @@ impl Normalizer {
         self.pass2(decode_leet_digits, out);
     }
 
+    #[inline]
     fn push1(&mut self, b: u8, s: usize, e: usize) {
         self.bytes.push(b);
         // Messages are capped far below 4 GiB by Discord; saturate rather than wrap regardless.
@@ -126,24 +144,53 @@ impl Normalizer {
         self.bytes.clear();
         self.starts.clear();
         self.ends.clear();
-        for (i, c) in text.char_indices() {
-            let e = i + c.len_utf8();
-            if c.is_ascii() {
-                self.ascii(c as u8, i, e);
-            } else {
-                self.non_ascii(c, i, e);
+        self.bytes.reserve(text.len());
+        self.starts.reserve(text.len());
+        self.ends.reserve(text.len());
+        let raw = text.as_bytes();
+        let mut i = 0;
+        while i < raw.len() {
+            let b = raw[i];
+            if b.is_ascii() {
+                // A run of ASCII bytes that are kept (the usual case) is mapped in bulk: one
+                // table look-up per byte, and each byte's span is itself.
+                let run = raw[i..]
+                    .iter()
+                    .position(|&b| !b.is_ascii() || ASCII_MAP[usize::from(b)] == 0)
+                    .unwrap_or(raw.len() - i);
+                if run == 0 {
+                    // A control character: dropped.
+                    i += 1;
+                    continue;
+                }
+                let end = i + run;
+                self.bytes
+                    .extend(raw[i..end].iter().map(|&b| ASCII_MAP[usize::from(b)]));
+                let (s, e) = (to_u32(i), to_u32(end));
+                self.starts.extend(s..e);
+                self.ends.extend(s.saturating_add(1)..e.saturating_add(1));
+                // Saturated offsets (texts over 4 GiB) keep the three buffers aligned.
+                let want = self.bytes.len();
+                self.starts.resize(want, u32::MAX);
+                self.ends.resize(want, u32::MAX);
+                i = end;
+                continue;
             }
+            // `i` is always on a char boundary: ASCII bytes and whole chars are stepped over.
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            let e = i + c.len_utf8();
+            self.non_ascii(c, i, e);
+            i = e;
         }
     }
 
+    #[inline]
     fn ascii(&mut self, b: u8, s: usize, e: usize) {
-        match b {
-            b'A'..=b'Z' => self.push1(b.to_ascii_lowercase(), s, e),
-            b'\'' | b'`' | b'-' | b'\t' | b'\n' | b'\r' | b' ' | 0x0B | 0x0C => {
-                self.push1(b' ', s, e)
-            }
-            0..=0x1F | 0x7F => {}
-            _ => self.push1(b, s, e),
+        let m = ASCII_MAP[usize::from(b & 0x7F)];
+        if m != 0 {
+            self.push1(m, s, e);
         }
     }
 
@@ -226,9 +273,56 @@ impl Normalizer {
         }
     }
 
+    /// Fast path of pass 2 for a word made only of lowercase ASCII letters and non-ASCII bytes
+    /// (the vast majority): no mask, digit or leet symbol, so the only rewrite that can apply is
+    /// squeezing repeated letters. Does exactly what [`rewrite_word`] and the single-letter
+    /// logic would do, without copying the word. Returns false (doing nothing) for other words.
+    #[inline]
+    fn plain_word(&mut self, i: usize, j: usize, sep: Unit, out: &mut Normalized) -> bool {
+        let word = &self.bytes[i..j];
+        if !word.iter().all(|&b| b.is_ascii_lowercase() || b >= 0x80) {
+            return false;
+        }
+        let first = word[0];
+        if first.is_ascii_lowercase() && word.iter().all(|&b| b == first) {
+            // Squeezes to one letter: part of a possible spelled-out run.
+            self.singles.push(sep);
+            self.singles.push(Unit {
+                b: first,
+                s: self.starts[i],
+                e: self.ends[j - 1],
+            });
+            return true;
+        }
+        flush_singles(&mut self.singles, out);
+        push_sep(out, sep);
+        // Copy the word in segments between squeezed letters (most words have none).
+        let mut seg = i;
+        for k in i + 1..j {
+            let b = self.bytes[k];
+            if b.is_ascii_lowercase() && b == self.bytes[k - 1] {
+                out.bytes.extend_from_slice(&self.bytes[seg..k]);
+                out.starts.extend_from_slice(&self.starts[seg..k]);
+                out.ends.extend_from_slice(&self.ends[seg..k]);
+                // Squeezed: the kept letter's span grows to cover this one.
+                if let Some(e) = out.ends.last_mut() {
+                    *e = self.ends[k];
+                }
+                seg = k + 1;
+            }
+        }
+        out.bytes.extend_from_slice(&self.bytes[seg..j]);
+        out.starts.extend_from_slice(&self.starts[seg..j]);
+        out.ends.extend_from_slice(&self.ends[seg..j]);
+        true
+    }
+
     fn pass2(&mut self, decode_leet_digits: bool, out: &mut Normalized) {
         self.singles.clear();
         let n = self.bytes.len();
+        out.bytes.reserve(n);
+        out.starts.reserve(n);
+        out.ends.reserve(n);
         let mut sep = Unit {
             b: b' ',
             s: 0,
@@ -248,6 +342,10 @@ impl Normalizer {
             let mut j = i;
             while j < n && self.bytes[j] != b' ' {
                 j += 1;
+            }
+            if self.plain_word(i, j, sep, out) {
+                i = j;
+                continue;
             }
             self.word.clear();
             for k in i..j {
@@ -273,6 +371,10 @@ impl Normalizer {
         }
         flush_singles(&mut self.singles, out);
     }
+}
+
+fn to_u32(x: usize) -> u32 {
+    u32::try_from(x).unwrap_or(u32::MAX)
 }
 
 /// Pushes a byte into the final output.

@@ -1,0 +1,149 @@
+//! Nothing lost: the `promeneur` binary killed with SIGKILL between storing a flag and
+//! delivering its alert delivers it after a restart on the same database, exactly once.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use discord_sim::{demo::demo_guild, BotPost, PostKind, Sim, SimHandle};
+use promeneur::sandbox::demo_config_toml;
+
+const WORRYING: &str = "je veux mourir, ce soir je prends toutes mes boites de dolipranes";
+
+/// The bot process, killed when dropped so a failing test leaves nothing running.
+struct BotProcess(Child);
+
+impl BotProcess {
+    /// SIGKILL: no shutdown, nothing recorded.
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for BotProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+fn spawn_bot(config: &std::path::Path) -> BotProcess {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_promeneur"));
+    for var in [
+        "DISCORD_TOKEN",
+        "DATABASE_URL",
+        "DISCORD_API_BASE",
+        "PROMENEUR_PSEUDONYM_KEY",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.arg("run")
+        .arg("--config")
+        .arg(config)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map(BotProcess)
+        .expect("the promeneur binary starts")
+}
+
+fn is_alert(p: &BotPost) -> bool {
+    p.is_in("#alertes-promeneurs") && p.kind == PostKind::Created && !p.embeds.is_empty()
+}
+
+async fn alert_posts_answered(sim: &SimHandle, status: u16) -> usize {
+    let alerts = sim.channel_id("#alertes-promeneurs").unwrap();
+    sim.calls()
+        .iter()
+        .filter(|c| {
+            c.method == "POST"
+                && c.path.contains(&format!("/channels/{alerts}/messages"))
+                && c.status == status
+        })
+        .count()
+}
+
+#[tokio::test]
+async fn an_alert_stored_before_a_kill_is_delivered_once_after_restart() {
+    let sim = Sim::start([demo_guild()]).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("bot.db").display());
+    let config = dir.path().join("promeneur.toml");
+    std::fs::write(&config, demo_config_toml(&sim, &url, "").unwrap()).unwrap();
+
+    // Discord is failing: the alert is stored but cannot be delivered.
+    sim.fail("POST /channels/*/messages", 500, 1000);
+    let mut first = spawn_bot(&config);
+    sim.wait_command("alerte").await.unwrap();
+    sim.user("lea").post("#discussion", WORRYING).unwrap();
+    sim.wait_call(|c| c.method == "POST" && c.status == 500)
+        .await
+        .unwrap();
+    assert_eq!(alert_posts_answered(&sim, 200).await, 0);
+
+    // kill -9: no shutdown, nothing recorded.
+    first.kill();
+    sim.clear_faults();
+
+    let mut second = spawn_bot(&config);
+    let alert = sim.wait_post(is_alert).await.unwrap();
+    assert!(!alert.embeds.is_empty());
+    sim.with_timeout(Duration::from_secs(30))
+        .wait_dm("lea", |p| p.content.contains("3114"))
+        .await
+        .unwrap();
+    // Exactly once, though the new session's catch-up read the message again.
+    sim.assert_no_message(Duration::from_millis(1500), is_alert)
+        .await
+        .unwrap();
+    assert_eq!(
+        sim.messages("#alertes-promeneurs").unwrap().len(),
+        1,
+        "one alert message in the channel"
+    );
+    second.kill();
+    sim.assert_no_violations();
+}
+
+#[tokio::test]
+async fn a_message_sent_while_the_bot_was_down_is_caught_up_at_start() {
+    let sim = Sim::start([demo_guild()]).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("bot.db").display());
+    let config = dir.path().join("promeneur.toml");
+    std::fs::write(&config, demo_config_toml(&sim, &url, "").unwrap()).unwrap();
+
+    let mut first = spawn_bot(&config);
+    sim.wait_command("alerte").await.unwrap();
+    // A first message gives the bot a cursor in the channel.
+    let hello = sim
+        .user("lea")
+        .post("#discussion", "salut tout le monde")
+        .unwrap();
+    let channel = sim.channel_id("#discussion").unwrap();
+    let db = promeneur::store::Db::connect(&url).await.unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while promeneur::store::cursors::get(db.pool(), channel)
+        .await
+        .unwrap()
+        != Some(hello)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the bot never logged the first message"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    db.close().await;
+    first.kill();
+
+    // Down: Discord replays nothing to a new session.
+    sim.user("sami").post("#discussion", WORRYING).unwrap();
+
+    let mut second = spawn_bot(&config);
+    let alert = sim.wait_post(is_alert).await.unwrap();
+    assert!(alert.embeds[0]
+        .to_string()
+        .contains(&sim.user_id("sami").unwrap().to_string()));
+    second.kill();
+}

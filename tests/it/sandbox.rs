@@ -1,0 +1,55 @@
+//! `promeneur sandbox --script sandbox/demo.txt`, through the library function the command
+//! calls: the committed demo plays to the end and its transcript shows the bot's reactions.
+
+use promeneur::sandbox::repl::run_script;
+
+const DEMO: &str = include_str!("../../sandbox/demo.txt");
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_script_shows_the_alert_the_helpline_card_and_the_take() {
+    let mut out = Vec::new();
+    let report = run_script(DEMO, &mut out).await.expect("the sandbox runs");
+    let transcript = String::from_utf8(out).expect("UTF-8 text");
+    assert!(report.ok(), "{:?}\n{transcript}", report.failures);
+
+    let after = |marker: &str| -> &str {
+        let at = transcript.find(marker).unwrap_or_else(|| {
+            panic!("no {marker:?} in the transcript:\n{transcript}");
+        });
+        &transcript[at..]
+    };
+    let harmless = after("> @sami #discussion:");
+    let worrying = after("> @lea #discussion: je veux mourir");
+    let take = after("> @karim click last Je prends");
+    assert!(
+        !harmless[..harmless.len() - worrying.len()].contains("[#"),
+        "the harmless message got a reaction:\n{transcript}"
+    );
+    let alert_part = &worrying[..worrying.len() - take.len()];
+    for shown in [
+        "[#alertes-promeneurs] promeneur: @Promeneur",
+        "buttons: [Je prends] [Clore]",
+        "notifies: @Promeneur\n",
+        "Auteur·rice: @lea",
+        "[dm:lea] promeneur: ",
+        "3114",
+    ] {
+        assert!(alert_part.contains(shown), "no {shown:?} in:\n{alert_part}");
+    }
+    for shown in [
+        "[#alertes-promeneurs] promeneur [only karim sees this]: ",
+        "[#alertes-promeneurs] promeneur (edited): ",
+        "Prise en charge par @karim",
+        "buttons: [Je prends (disabled)] [Clore]",
+    ] {
+        assert!(take.contains(shown), "no {shown:?} after the take:\n{take}");
+    }
+    assert!(after("> @karim #alertes-promeneurs /alerte liste").contains("**#1**"));
+    assert!(after("> @lea #discussion /aide").contains("[only lea sees this]"));
+
+    let volatile = regex::Regex::new(r"\d{15,}|\d{4}-\d{2}-\d{2}").expect("a valid pattern");
+    assert!(
+        !volatile.is_match(&transcript),
+        "a snowflake or a date in the transcript:\n{transcript}"
+    );
+}
