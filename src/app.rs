@@ -56,6 +56,7 @@ impl App {
         let workers = [
             tokio::spawn(jobs::delivery::run(bot.clone(), rest, stop.clone())),
             tokio::spawn(jobs::escalation::run(bot.clone(), stop.clone())),
+            tokio::spawn(jobs::retention::run(bot.clone(), stop.clone())),
         ];
         let shards = client.shard_manager.clone();
         info!(api_base = %bot.config.api_base, guilds = bot.config.guilds.len(), "connecting to Discord");

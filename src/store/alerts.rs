@@ -423,3 +423,25 @@ where
         .await?;
     Ok(())
 }
+
+/// Erases alerts closed before `before`, with their flags (excerpts and the author's id): the
+/// end of their retention. Returns how many alerts went.
+pub async fn purge_closed_before(
+    tx: &mut sqlx::Transaction<'static, Any>,
+    before: i64,
+) -> anyhow::Result<u64> {
+    sqlx::query(
+        "DELETE FROM flags WHERE alert_id IN \
+           (SELECT id FROM alerts WHERE status = 'closed' AND closed_at < $1)",
+    )
+    .bind(before)
+    .execute(&mut **tx)
+    .await?;
+    Ok(
+        sqlx::query("DELETE FROM alerts WHERE status = 'closed' AND closed_at < $1")
+            .bind(before)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected(),
+    )
+}

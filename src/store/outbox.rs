@@ -184,3 +184,18 @@ where
 fn truncate(error: &str) -> String {
     error.chars().take(500).collect()
 }
+
+/// Deletes entries delivered or abandoned before `before`.
+pub async fn purge_finished_before<'e, E>(ex: E, before: i64) -> anyhow::Result<u64>
+where
+    E: Executor<'e, Database = Any>,
+{
+    Ok(sqlx::query(
+        "DELETE FROM outbox WHERE (delivered_at IS NOT NULL AND delivered_at < $1) \
+           OR (failed_at IS NOT NULL AND failed_at < $1)",
+    )
+    .bind(before)
+    .execute(ex)
+    .await?
+    .rows_affected())
+}

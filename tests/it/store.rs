@@ -219,3 +219,39 @@ async fn taking_an_alert_twice_fails_the_second_time() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn retention_erases_old_exchanges_and_closed_alerts_but_keeps_open_ones() {
+    each_backend(|t| async move {
+        // `extra` lands inside the [privacy] table of the test configuration.
+        let bot = test_bot(&t, "retention_days = 30");
+        let day = 86_400_000i64;
+        let Handled::Flagged { alert_id: old, .. } =
+            handle(&bot, &msg(10, 777, WORRYING, day)).await.unwrap()
+        else {
+            panic!("flag expected")
+        };
+        let Handled::Flagged { alert_id: open, .. } =
+            handle(&bot, &msg(11, 778, WORRYING, day)).await.unwrap()
+        else {
+            panic!("flag expected")
+        };
+        assert!(
+            alerts::close(t.db.pool(), old, 5, "accompagne", None, 2 * day)
+                .await
+                .unwrap()
+        );
+        let purged = promeneur::jobs::retention::purge(&bot, 40 * day)
+            .await
+            .unwrap();
+        assert_eq!(purged.exchanges, 2);
+        assert_eq!(purged.alerts, 1);
+        assert!(alerts::get(t.db.pool(), old).await.unwrap().is_none());
+        assert!(alerts::flags_of(t.db.pool(), old).await.unwrap().is_empty());
+        assert!(
+            alerts::get(t.db.pool(), open).await.unwrap().is_some(),
+            "open alerts are kept"
+        );
+    })
+    .await;
+}
