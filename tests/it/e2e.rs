@@ -40,6 +40,12 @@ impl World {
         }
     }
 
+    /// Runs a slash command in #discussion as `user` and returns the bot's answer.
+    async fn ask(&self, user: &str, line: &str) -> BotPost {
+        let ix = self.sim.user(user).slash("#discussion", line).unwrap();
+        self.sim.wait_response(&ix).await.unwrap()
+    }
+
     async fn stop(mut self) {
         if let Some(bot) = self.bot.take() {
             bot.stop().await.expect("clean stop");
@@ -69,8 +75,7 @@ async fn the_bot_connects_and_registers_its_slash_commands() {
 #[tokio::test]
 async fn a_slash_command_gets_an_ephemeral_answer() {
     let w = World::start("").await;
-    let ix = w.sim.user("lea").slash("#discussion", "/aide").unwrap();
-    let answer = w.sim.wait_response(&ix).await.unwrap();
+    let answer = w.ask("lea", "/aide").await;
     assert!(answer.ephemeral);
     assert!(!answer.content.is_empty());
     w.stop().await;
@@ -288,83 +293,34 @@ async fn a_worrying_dm_to_the_bot_reaches_the_promeneurs() {
 async fn staff_list_take_close_and_reopen_alerts_with_the_alerte_command() {
     let w = World::start("").await;
     w.sim.user("lea").post("#discussion", WORRYING).unwrap();
-    let alert = w.sim.wait_post(is_alert).await.unwrap();
+    w.sim.wait_post(is_alert).await.unwrap();
 
-    let ix = w
-        .sim
-        .user("karim")
-        .slash("#discussion", "/alerte liste")
-        .unwrap();
-    let list = w.sim.wait_response(&ix).await.unwrap();
+    let list = w.ask("karim", "/alerte liste").await;
     assert!(
         list.ephemeral && list.content.contains("#1"),
         "{}",
         list.content
     );
-
-    let ix = w
-        .sim
-        .user("sami")
-        .slash("#discussion", "/alerte liste")
-        .unwrap();
-    let refused = w.sim.wait_response(&ix).await.unwrap();
+    let refused = w.ask("sami", "/alerte liste").await;
     assert!(
         refused.ephemeral && !refused.content.contains("#1"),
         "{}",
         refused.content
     );
 
-    let ix = w
-        .sim
-        .user("karim")
-        .slash("#discussion", "/alerte prendre numero:1")
-        .unwrap();
-    w.sim.wait_response(&ix).await.unwrap();
-    let ix = w
-        .sim
-        .user("julie")
-        .slash("#discussion", "/alerte prendre numero:1")
-        .unwrap();
-    let already = w.sim.wait_response(&ix).await.unwrap();
-    assert!(
-        already
-            .content
-            .contains(&format!("<@{}>", w.sim.user_id("karim").unwrap())),
-        "{}",
-        already.content
-    );
+    w.ask("karim", "/alerte prendre numero:1").await;
+    let already = w.ask("julie", "/alerte prendre numero:1").await;
+    let karim = format!("<@{}>", w.sim.user_id("karim").unwrap());
+    assert!(already.content.contains(&karim), "{}", already.content);
 
-    let ix = w
-        .sim
-        .user("karim")
-        .slash(
-            "#discussion",
-            "/alerte clore numero:1 issue:\"faux positif\"",
-        )
-        .unwrap();
-    w.sim.wait_response(&ix).await.unwrap();
-    let ix = w
-        .sim
-        .user("karim")
-        .slash("#discussion", "/alerte liste")
-        .unwrap();
-    let empty = w.sim.wait_response(&ix).await.unwrap();
+    w.ask("karim", "/alerte clore numero:1 issue:\"faux positif\"")
+        .await;
+    let empty = w.ask("karim", "/alerte liste").await;
     assert!(!empty.content.contains("#1"), "{}", empty.content);
 
-    let ix = w
-        .sim
-        .user("nadia")
-        .slash("#discussion", "/alerte rouvrir numero:1")
-        .unwrap();
-    w.sim.wait_response(&ix).await.unwrap();
-    let ix = w
-        .sim
-        .user("karim")
-        .slash("#discussion", "/alerte liste")
-        .unwrap();
-    let again = w.sim.wait_response(&ix).await.unwrap();
+    w.ask("nadia", "/alerte rouvrir numero:1").await;
+    let again = w.ask("karim", "/alerte liste").await;
     assert!(again.content.contains("#1"), "{}", again.content);
-    let _ = alert;
     w.stop().await;
 }
 
