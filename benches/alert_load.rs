@@ -36,6 +36,10 @@ use promeneur::domain::safety::RuleSet;
 use promeneur::sandbox::{demo_config, RunningBot};
 use promeneur::store::{outbox, Db};
 
+#[path = "common/corpus.rs"]
+mod corpus;
+use corpus::{chat_line, Rng, CHAT, OPENERS};
+
 /// Young people in the guild (besides the demo guild's own).
 const YOUNG_PEOPLE: usize = 600;
 /// Channels the traffic goes to (all watched).
@@ -57,63 +61,8 @@ medium = "6h"
 low = "never"
 "#;
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
-        v[self.below(v.len())]
-    }
-}
-
-const OPENERS: &[&str] = &[
-    "wsh",
-    "salut",
-    "bonjour",
-    "mdr",
-    "jsp",
-    "frr",
-    "ptdr",
-    "bon",
-    "du coup",
-    "sérieux",
-    "ok",
-    "eh",
-    "les gars",
-    "hey",
-    "yo",
-    "alors",
-    "franchement",
-    "bref",
-    "sinon",
-    "attends",
-];
-
-const CHAT: &[&str] = &[
-    "on se retrouve au city après les cours",
-    "qui vient au tournoi de foot samedi",
-    "j'ai pas compris l'exo 3 de maths",
-    "la permanence c'est mercredi 14h ?",
-    "trop bien la sortie au lac aujourd'hui",
-    "je suis mort de rire devant ta vidéo 😂",
-    "c'est mortel ce son, envoie le lien",
-    "on a défoncé l'équipe d'en face 3-0",
-    "j'ai raté le bus de 2 secondes, la honte",
-    "quelqu'un a des fiches pour le bac de français",
-    "ce burger c'est une tuerie",
-    "vous faites quoi ce week-end",
-    "jsuis crevé, bonne nuit tout le monde",
-    "c'est quand les résultats de Parcoursup",
-    "je cherche un stage de 3e dans l'animation",
-    "envoie moi le lien du serveur minecraft",
+/// Harmless chat lines of this bench, besides the shared `corpus::CHAT`.
+const MORE_CHAT: &[&str] = &[
     "quelqu'un a fini le devoir de maths ?",
     "le foyer est ouvert jusqu'à 19h ce soir",
     "qui a pris mon chargeur à la MJC",
@@ -124,6 +73,9 @@ const CHAT: &[&str] = &[
     "on fait une soirée jeux de société vendredi",
     "j'ai eu 15 en anglais trop contente",
 ];
+
+/// Every harmless clause the young people use.
+const HARMLESS: &[&[&str]] = &[CHAT, MORE_CHAT];
 
 const WORRIES: &[&str] = &[
     "je veux mourir, ce soir je prends toutes mes boites de dolipranes",
@@ -143,22 +95,7 @@ const WORRIES: &[&str] = &[
 /// A harmless chat line of realistic length, checked against the bot's own rules.
 fn harmless(rng: &mut Rng, rules: &RuleSet) -> String {
     loop {
-        let mut m = String::new();
-        if rng.next() % 3 == 0 {
-            m.push_str(rng.pick(OPENERS));
-            m.push(' ');
-        }
-        let clauses = match rng.next() % 10 {
-            0..=5 => 1,
-            6..=8 => 2,
-            _ => 4,
-        };
-        for i in 0..clauses {
-            if i > 0 {
-                m.push_str(", ");
-            }
-            m.push_str(rng.pick(CHAT));
-        }
+        let m = chat_line(rng, HARMLESS);
         if !rules.scan(&m).flagged {
             return m;
         }
@@ -169,18 +106,18 @@ fn harmless(rng: &mut Rng, rules: &RuleSet) -> String {
 fn worrying(rng: &mut Rng, rules: &RuleSet) -> String {
     loop {
         let mut m = String::new();
-        if rng.next() % 2 == 0 {
+        if rng.next_u64() % 2 == 0 {
             m.push_str(rng.pick(OPENERS));
             m.push(' ');
         }
-        if rng.next() % 3 == 0 {
-            m.push_str(rng.pick(CHAT));
+        if rng.next_u64() % 3 == 0 {
+            m.push_str(rng.pick_in(HARMLESS));
             m.push_str(", ");
         }
         m.push_str(rng.pick(WORRIES));
-        if rng.next() % 4 == 0 {
+        if rng.next_u64() % 4 == 0 {
             m.push_str(", ");
-            m.push_str(rng.pick(CHAT));
+            m.push_str(rng.pick_in(HARMLESS));
         }
         if rules.scan(&m).flagged {
             return m;

@@ -11,66 +11,20 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use promeneur::domain::safety::RuleSet;
 
+#[path = "common/corpus.rs"]
+mod corpus;
+use corpus::{chat_line, Rng, CHAT};
+
 const FR_RULES: &str = include_str!("../rules/fr.toml");
 const EN_RULES: &str = include_str!("../rules/en.toml");
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
-        v[(self.next() % v.len() as u64) as usize]
-    }
-}
-
-const OPENERS: &[&str] = &[
-    "wsh",
-    "salut",
-    "bonjour",
-    "mdr",
-    "jsp",
-    "frr",
-    "ptdr",
-    "bon",
-    "du coup",
-    "sérieux",
-    "ok",
-    "eh",
-    "les gars",
-    "hey",
-    "yo",
-    "alors",
-    "franchement",
-    "bref",
-    "sinon",
-    "attends",
-];
-const CLAUSES: &[&str] = &[
-    "on se retrouve au city après les cours",
-    "qui vient au tournoi de foot samedi",
-    "j'ai pas compris l'exo 3 de maths",
-    "la permanence c'est mercredi 14h ?",
-    "trop bien la sortie au lac aujourd'hui",
-    "je suis mort de rire devant ta vidéo 😂",
-    "c'est mortel ce son, envoie le lien",
+/// Clauses of this bench besides the shared harmless `corpus::CHAT`: English, obfuscated, risky
+/// or only seemingly risky.
+const TRICKY: &[&str] = &[
     "je me tue à te le dire, c'est demain",
-    "on a défoncé l'équipe d'en face 3-0",
-    "j'ai raté le bus de 2 secondes, la honte",
-    "quelqu'un a des fiches pour le bac de français",
     "ma mère va me tuer quand elle va voir mon bulletin",
-    "ce burger c'est une tuerie",
     "j'ai kill tout le monde sur fortnite top 1",
-    "vous faites quoi ce week-end",
     "le prof de SVT nous a parlé de l'alcool",
-    "jsuis crevé, bonne nuit tout le monde",
-    "c'est quand les résultats de Parcoursup",
-    "je cherche un stage de 3e dans l'animation",
-    "envoie moi le lien du serveur minecraft",
     "i swear this game is so hard lol",
     "anyone up for valorant tonight?",
     "jveux plus aller en cours, j'en peux plus de tout",
@@ -86,26 +40,7 @@ const CLAUSES: &[&str] = &[
 fn messages(n: usize, seed: u64) -> Vec<String> {
     let mut rng = Rng(seed);
     (0..n)
-        .map(|_| {
-            let mut m = String::new();
-            if rng.next() % 3 == 0 {
-                m.push_str(rng.pick(OPENERS));
-                m.push(' ');
-            }
-            // 1 to 4 clauses: short chat lines dominate, some long ones.
-            let clauses = match rng.next() % 10 {
-                0..=5 => 1,
-                6..=8 => 2,
-                _ => 4,
-            };
-            for i in 0..clauses {
-                if i > 0 {
-                    m.push_str(", ");
-                }
-                m.push_str(rng.pick(CLAUSES));
-            }
-            m
-        })
+        .map(|_| chat_line(&mut rng, &[CHAT, TRICKY]))
         .collect()
 }
 
@@ -119,10 +54,8 @@ fn extra_keywords_toml() -> String {
         "[[rule]]\nid = \"net.extra\"\ncategory = \"harassment\"\nseverity = \"medium\"\nterms = [\n",
     );
     for i in 0..5000 {
-        let n = 2 + (rng.next() % 3) as usize;
-        let w: String = (0..n)
-            .map(|_| syll[(rng.next() % syll.len() as u64) as usize])
-            .collect();
+        let n = 2 + rng.below(3);
+        let w: String = (0..n).map(|_| syll[rng.below(syll.len())]).collect();
         out.push_str(&format!("  \"{w}x{i}\",\n"));
     }
     out.push_str("]\n");
