@@ -372,3 +372,20 @@ async fn a_promeneur_closes_an_alert_with_the_modal() {
     assert!(!closed.embeds.is_empty());
     w.stop().await;
 }
+
+#[tokio::test]
+async fn an_alert_pings_only_the_promeneur_role_whatever_the_young_person_typed() {
+    let w = World::start("").await;
+    let karim = w.sim.user_id("karim").unwrap();
+    let coordinators = w.sim.role_id("Coordinateur").unwrap();
+    let hostile =
+        format!("{WORRYING} @everyone @here <@{karim}> <@&{coordinators}> **gras** \u{200b}");
+    w.sim.user("lea").post("#discussion", &hostile).unwrap();
+    let alert = w.sim.wait_post(is_alert).await.unwrap();
+    assert!(!alert.pinged_everyone);
+    assert!(alert.pinged_users.is_empty(), "{:?}", alert.pinged_users);
+    assert_eq!(alert.pinged_roles, vec!["Promeneur".to_string()]);
+    let card = w.sim.wait_dm("lea", |_| true).await.unwrap();
+    assert!(!card.pinged_everyone && card.pinged_users.is_empty() && card.pinged_roles.is_empty());
+    w.stop().await;
+}
