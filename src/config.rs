@@ -484,10 +484,6 @@ impl Config {
                     ),
                 )
             })?;
-            if g.coordination_channel.is_some() && g.coordination_channel == Some(g.alert_channel) {
-                // Allowed, but worth knowing: escalations then land among the alerts.
-                tracing::debug!(guild = g.id.0, "coordination channel is the alert channel");
-            }
         }
 
         Ok(Config {

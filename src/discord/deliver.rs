@@ -85,11 +85,7 @@ async fn refresh_alert(bot: &Bot, rest: &Rest, alert_id: i64) -> Result<(), Fail
     let a = load(bot, alert_id).await?;
     let (Some(channel), Some(message)) = (a.alert_channel_id, a.alert_message_id) else {
         // Not posted yet: the post will show the current state; retry in case it is pending.
-        let pending = alert_store::get(bot.db.pool(), alert_id)
-            .await
-            .map_err(db_failure)?
-            .is_some_and(|a| a.delivered_at.is_none());
-        return if pending {
+        return if a.delivered_at.is_none() {
             Err(Failure::Retry(RestError::Transient(
                 "alert not posted yet".into(),
             )))

@@ -79,7 +79,7 @@ pub async fn handle(bot: &Bot, m: &Incoming<'_>) -> anyhow::Result<Handled> {
         cursors::advance(&mut *tx, m.channel_id, m.guild_id, m.message_id, m.at).await?;
     }
     let handled = if scan.flagged {
-        flag(bot, &mut tx, m, &scan, pseudonym.as_str()).await?
+        flag(bot, &mut tx, m, &scan, &categories, pseudonym.as_str()).await?
     } else {
         Handled::Logged
     };
@@ -100,6 +100,7 @@ async fn flag(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     m: &Incoming<'_>,
     scan: &Scan,
+    categories: &str,
     pseudonym: &str,
 ) -> anyhow::Result<Handled> {
     let existing = alert_store::flag_by_message(&mut **tx, m.message_id).await?;
@@ -133,12 +134,11 @@ async fn flag(
         message_id: m.message_id,
         channel_id: m.channel_id,
         severity: scan.severity.as_str(),
-        categories: "",
+        categories,
         excerpt: &excerpt,
         matches: &matches,
         at: m.at,
     };
-    let categories = join_categories(scan.categories.iter().copied());
     let now = m.at;
 
     match placement {
@@ -160,17 +160,14 @@ async fn flag(
                     author_id: m.author_id,
                     author_pseudonym: pseudonym,
                     severity: scan.severity.as_str(),
-                    categories: &categories,
+                    categories,
                     alert_channel_id: alert_channel,
                     next_escalation_at: next,
                     at: now,
                 },
             )
             .await?;
-            let f = alert_store::NewFlag {
-                categories: &categories,
-                ..flag_row(alert_id)
-            };
+            let f = flag_row(alert_id);
             if existing.is_some() {
                 alert_store::update_flag(&mut **tx, &f).await?;
                 move_flag(tx, m.message_id, alert_id).await?;
@@ -206,10 +203,7 @@ async fn flag(
             })
         }
         FlagPlacement::GroupInto { alert_id, severity } => {
-            let f = alert_store::NewFlag {
-                categories: &categories,
-                ..flag_row(alert_id)
-            };
+            let f = flag_row(alert_id);
             if alert_store::insert_flag(&mut **tx, &f).await?.is_none() {
                 return Ok(Handled::Unchanged);
             }
@@ -224,10 +218,7 @@ async fn flag(
             })
         }
         FlagPlacement::UpdateSeverity { alert_id, severity } => {
-            let f = alert_store::NewFlag {
-                categories: &categories,
-                ..flag_row(alert_id)
-            };
+            let f = flag_row(alert_id);
             alert_store::update_flag(&mut **tx, &f).await?;
             let merged = merged_categories(tx, alert_id).await?;
             let next = alert_store::get(&mut **tx, alert_id).await?.and_then(|a| {

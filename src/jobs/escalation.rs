@@ -50,16 +50,8 @@ pub async fn tick(bot: &Bot, now: i64) -> anyhow::Result<usize> {
             bot.escalation
                 .next_escalation(AlertStatus::Open, severity, a.waiting_since(), steps);
         let mut tx = bot.db.begin().await?;
-        if alerts::record_escalation(&mut *tx, a.id, a.escalations, next).await? {
-            // Record every collapsed step at once.
-            if steps > done + 1 {
-                sqlx::query("UPDATE alerts SET escalations = $1 WHERE id = $2")
-                    .bind(i64::from(steps))
-                    .bind(a.id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            let step = i64::from(steps);
+        let step = i64::from(steps);
+        if alerts::record_escalation(&mut *tx, a.id, a.escalations, step, next).await? {
             enqueue(
                 &mut tx,
                 &format!("alert:{}:escalate:{step}", a.id),

@@ -388,21 +388,24 @@ where
         .await?)
 }
 
-/// Records an escalation sent and schedules the next one. Conditional on the alert still being
-/// open with `escalations` unchanged, so two processes never escalate the same step twice.
+/// Records escalations up to step `done_now` (missed steps collapse into one) and schedules the
+/// next one. Conditional on the alert still being open with `escalations` still `done_before`,
+/// so two processes never escalate the same step twice.
 pub async fn record_escalation<'e, E>(
     ex: E,
     id: i64,
     done_before: i64,
+    done_now: i64,
     next_at: Option<i64>,
 ) -> anyhow::Result<bool>
 where
     E: Executor<'e, Database = Any>,
 {
     let r = sqlx::query(
-        "UPDATE alerts SET escalations = escalations + 1, next_escalation_at = $1 \
-         WHERE id = $2 AND status = 'open' AND escalations = $3",
+        "UPDATE alerts SET escalations = $1, next_escalation_at = $2 \
+         WHERE id = $3 AND status = 'open' AND escalations = $4",
     )
+    .bind(done_now)
     .bind(next_at)
     .bind(id)
     .bind(done_before)
