@@ -1,14 +1,22 @@
 //! Throughput of the flagger on one core: default rules, default rules plus 5,000 extra literal
 //! keywords, rule compile time, and a bare Aho-Corasick pass over the same raw messages (the
 //! ratio to report). Messages are synthesised here (mixed lengths, mostly French, some English,
-//! some obfuscated or risky), never taken from the evaluation data.
+//! some obfuscated or risky), never taken from the evaluation data, in two mixes:
+//!
+//! - `everyday`: about one clause in twenty is risky or only seemingly risky (`TRICKY`), which
+//!   is already far more than a real server's traffic;
+//! - `stress`: about one clause in two is, so most messages take the flagger's slow path
+//!   (normalisation with the map back to the original, exceptions, combinations).
 //!
 //! ```sh
 //! cargo bench --bench safety
+//! PROMENEUR_BENCH_RULES=path/to/rules cargo bench --bench safety   # other rule files
 //! ```
+//! Besides criterion's figures, each mix prints the ratio to the bare automaton from a plain
+//! timing loop in the same run.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use promeneur::domain::safety::RuleSet;
 
 #[path = "common/corpus.rs"]
@@ -37,11 +45,51 @@ const TRICKY: &[&str] = &[
     "mon père me frappe quand il a bu",
 ];
 
-fn messages(n: usize, seed: u64) -> Vec<String> {
+/// `n` chat lines; clauses are drawn uniformly over `CHAT` taken `chat_weight` times and
+/// `TRICKY` once.
+fn messages(n: usize, seed: u64, chat_weight: usize) -> Vec<String> {
     let mut rng = Rng(seed);
-    (0..n)
-        .map(|_| chat_line(&mut rng, &[CHAT, TRICKY]))
+    let mut lists = vec![CHAT; chat_weight];
+    lists.push(TRICKY);
+    (0..n).map(|_| chat_line(&mut rng, &lists)).collect()
+}
+
+/// The rule files to measure: `$PROMENEUR_BENCH_RULES/*.toml` if set, else the shipped ones.
+fn rule_sources() -> Vec<(String, String)> {
+    let Some(dir) = std::env::var_os("PROMENEUR_BENCH_RULES") else {
+        return vec![
+            ("rules/fr.toml".to_owned(), FR_RULES.to_owned()),
+            ("rules/en.toml".to_owned(), EN_RULES.to_owned()),
+        ];
+    };
+    let mut files: Vec<_> = match std::fs::read_dir(&dir) {
+        Ok(d) => d.filter_map(|e| e.ok().map(|e| e.path())).collect(),
+        Err(e) => panic!("PROMENEUR_BENCH_RULES: {e}"),
+    };
+    files.retain(|p| p.extension().is_some_and(|x| x == "toml"));
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| match std::fs::read_to_string(&p) {
+            Ok(t) => (p.display().to_string(), t),
+            Err(e) => panic!("{}: {e}", p.display()),
+        })
         .collect()
+}
+
+/// Seconds per pass of `f` over the corpus, from a plain loop (median of 7 runs of `reps`).
+fn seconds_per_pass(reps: usize, mut f: impl FnMut() -> usize) -> f64 {
+    let mut runs: Vec<f64> = (0..7)
+        .map(|_| {
+            let t = std::time::Instant::now();
+            for _ in 0..reps {
+                black_box(f());
+            }
+            t.elapsed().as_secs_f64() / reps as f64
+        })
+        .collect();
+    runs.sort_by(f64::total_cmp);
+    runs[3]
 }
 
 /// 5,000 literal keywords in one extra rule file (like a network's own word list).
@@ -62,10 +110,10 @@ fn extra_keywords_toml() -> String {
     out
 }
 
-/// Every term of the shipped rules, lowercased, for the bare automaton.
-fn shipped_terms() -> Vec<String> {
+/// Every term of the measured rules, lowercased, for the bare automaton.
+fn rule_terms(sources: &[(String, String)]) -> Vec<String> {
     let mut terms = Vec::new();
-    for src in [FR_RULES, EN_RULES] {
+    for (_, src) in sources {
         let v: toml::Value = match toml::from_str(src) {
             Ok(v) => v,
             Err(e) => panic!("shipped rules parse: {e}"),
@@ -98,34 +146,24 @@ fn shipped_terms() -> Vec<String> {
 }
 
 fn bench(c: &mut Criterion) {
-    let msgs = messages(2000, 42);
-    let bytes: usize = msgs.iter().map(String::len).sum();
-    eprintln!(
-        "bench corpus: {} messages, {} bytes, {:.1} bytes/message",
-        msgs.len(),
-        bytes,
-        bytes as f64 / msgs.len() as f64
-    );
+    let sources = rule_sources();
     let extra = extra_keywords_toml();
-    let sources_extra = [
-        ("rules/fr.toml", FR_RULES),
-        ("rules/en.toml", EN_RULES),
-        ("extra.toml", extra.as_str()),
-    ];
+    let mut sources_extra = sources.clone();
+    sources_extra.push(("extra.toml".to_owned(), extra));
 
     let mut compile = c.benchmark_group("compile");
     compile.sample_size(20);
     compile.bench_function("default_rules", |b| {
-        b.iter(|| RuleSet::builtin().map(|r| r.rule_count()))
+        b.iter(|| RuleSet::from_sources(black_box(&sources)).map(|r| r.rule_count()))
     });
     compile.bench_function("default_plus_5000_keywords", |b| {
         b.iter(|| RuleSet::from_sources(black_box(&sources_extra)).map(|r| r.rule_count()))
     });
     compile.finish();
 
-    let default = match RuleSet::builtin() {
+    let default = match RuleSet::from_sources(&sources) {
         Ok(r) => r,
-        Err(e) => panic!("shipped rules: {e}"),
+        Err(e) => panic!("rules: {e}"),
     };
     let with_extra = match RuleSet::from_sources(&sources_extra) {
         Ok(r) => r,
@@ -143,7 +181,7 @@ fn bench(c: &mut Criterion) {
             set.automaton_bytes() / 1024
         );
     }
-    let terms = shipped_terms();
+    let terms = rule_terms(&sources);
     let bare = match AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
         .kind(Some(AhoCorasickKind::DFA))
@@ -153,43 +191,46 @@ fn bench(c: &mut Criterion) {
         Ok(a) => a,
         Err(e) => panic!("bare automaton: {e}"),
     };
+    let scan_all = |set: &RuleSet, msgs: &[String]| {
+        msgs.iter()
+            .filter(|m| set.scan(black_box(m.as_str())).flagged)
+            .count()
+    };
+    let bare_all = |msgs: &[String]| {
+        msgs.iter()
+            .map(|m| bare.find_overlapping_iter(black_box(m.as_bytes())).count())
+            .sum::<usize>()
+    };
 
-    let mut scan = c.benchmark_group("scan");
-    scan.throughput(Throughput::Elements(msgs.len() as u64));
-    scan.bench_function(BenchmarkId::new("messages", "default_rules"), |b| {
-        b.iter(|| {
-            let mut flagged = 0usize;
-            for m in &msgs {
-                flagged += usize::from(default.scan(black_box(m)).flagged);
-            }
-            flagged
-        })
-    });
-    scan.bench_function(
-        BenchmarkId::new("messages", "default_plus_5000_keywords"),
-        |b| {
-            b.iter(|| {
-                let mut flagged = 0usize;
-                for m in &msgs {
-                    flagged += usize::from(with_extra.scan(black_box(m)).flagged);
-                }
-                flagged
-            })
-        },
-    );
-    scan.bench_function(
-        BenchmarkId::new("messages", "bare_aho_corasick_raw_text"),
-        |b| {
-            b.iter(|| {
-                let mut hits = 0usize;
-                for m in &msgs {
-                    hits += bare.find_overlapping_iter(black_box(m.as_bytes())).count();
-                }
-                hits
-            })
-        },
-    );
-    scan.finish();
+    for (mix, chat_weight) in [("everyday", 16), ("stress", 1)] {
+        let msgs = messages(2000, 42, chat_weight);
+        let bytes: usize = msgs.iter().map(String::len).sum();
+        eprintln!(
+            "{mix} corpus: {} messages, {:.1} bytes/message, {} flagged by the default rules",
+            msgs.len(),
+            bytes as f64 / msgs.len() as f64,
+            scan_all(&default, &msgs)
+        );
+        let mut scan = c.benchmark_group(format!("scan_{mix}"));
+        scan.throughput(Throughput::Elements(msgs.len() as u64));
+        scan.bench_function("default_rules", |b| b.iter(|| scan_all(&default, &msgs)));
+        scan.bench_function("default_plus_5000_keywords", |b| {
+            b.iter(|| scan_all(&with_extra, &msgs))
+        });
+        scan.bench_function("bare_aho_corasick_raw_text", |b| b.iter(|| bare_all(&msgs)));
+        scan.finish();
+        let ours = seconds_per_pass(20, || scan_all(&default, &msgs));
+        let extra = seconds_per_pass(20, || scan_all(&with_extra, &msgs));
+        let raw = seconds_per_pass(20, || bare_all(&msgs));
+        let per_s = |t: f64| msgs.len() as f64 / t;
+        eprintln!(
+            "{mix}: default {:.0} msg/s, with 5000 keywords {:.0} msg/s, bare automaton {:.0} msg/s; ratio {:.2}x",
+            per_s(ours),
+            per_s(extra),
+            per_s(raw),
+            ours / raw
+        );
+    }
 }
 
 criterion_group!(benches, bench);

@@ -1,26 +1,33 @@
-//! Prints the flagger's quality table on the labelled data in `$PROMENEUR_EVAL_DIR`
-//! (fr-youth-visible.tsv and cyberagression-v1/*.csv). The data stays outside the repository.
+//! Prints the flagger's quality tables.
+//!
+//! Always scored: the repository's own labelled sets, `eval/{fr,en}/{tune,tune2,holdout}.tsv` (see
+//! `eval/README.md`). Also scored when `PROMENEUR_EVAL_DIR` names the shared data (which stays
+//! outside the repository): `fr-youth-visible.tsv` and `cyberagression-v1/*.csv`.
 //!
 //! ```sh
-//! PROMENEUR_EVAL_DIR=../shared/eval cargo run --release --example safety_eval [-- --misses]
+//! PROMENEUR_EVAL_DIR=../shared/eval cargo run --release --example safety_eval [-- --misses [--chat]]
 //! ```
-//! `--misses` also lists the lines the default rules get wrong (for rule authors).
+//! `--rules DIR` scores the `*.toml` rule files of DIR instead of the shipped (embedded) ones,
+//! so a rule author can edit `rules/` and re-run without rebuilding: `-- --rules rules`.
+//! `--misses` also lists the lines the default rules get wrong, for rule authors: the tune sets
+//! and the shared visible set only. Holdout misses are never printed: whoever edits the rules
+//! must not see them, or the holdout figures stop measuring anything.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use promeneur::domain::safety::eval::{self, Chat, Labelled};
-use promeneur::domain::safety::RuleSet;
+use promeneur::domain::safety::{Category, RuleSet};
 
-fn load(dir: &Path) -> Result<(Vec<Labelled>, Vec<Chat>)> {
-    let tsv = dir.join("fr-youth-visible.tsv");
-    let youth = eval::parse_youth_tsv(
-        &std::fs::read_to_string(&tsv).with_context(|| format!("reading {}", tsv.display()))?,
-    )
-    .map_err(anyhow::Error::msg)?;
-    let chat_dir = dir.join("cyberagression-v1");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&chat_dir)
-        .with_context(|| format!("reading {}", chat_dir.display()))?
+fn read_tsv(path: &Path) -> Result<Vec<Labelled>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    eval::parse_youth_tsv(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+fn read_chats(dir: &Path) -> Result<Vec<Chat>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "csv"))
         .collect();
@@ -36,52 +43,76 @@ fn load(dir: &Path) -> Result<(Vec<Labelled>, Vec<Chat>)> {
         chats.push(eval::parse_chat_csv(&name, &text).map_err(anyhow::Error::msg)?);
     }
     if chats.is_empty() {
-        bail!("no chat CSV in {}", chat_dir.display());
+        bail!("no chat CSV in {}", dir.display());
     }
-    Ok((youth, chats))
+    Ok(chats)
+}
+
+fn print_misses(rules: &RuleSet, name: &str, lines: &[Labelled]) {
+    println!("\n# {name} misses (label -> got)");
+    for l in lines {
+        let s = rules.scan(&l.text);
+        let cat_miss = l.categories.iter().any(|c| !s.categories.contains(c));
+        if l.categories.is_empty() == s.flagged || cat_miss || l.severity != s.severity {
+            let want: Vec<&str> = l.categories.iter().map(|c| c.as_str()).collect();
+            let got: Vec<&str> = s.categories.iter().map(|c| c.as_str()).collect();
+            let hit: Vec<&str> = s.matches.iter().map(|m| m.rule.as_str()).collect();
+            println!(
+                "{want:?}/{} -> {got:?}/{} {hit:?} | {}",
+                l.severity, s.severity, l.text
+            );
+        }
+    }
 }
 
 fn main() -> Result<()> {
-    let Some(dir) = std::env::var_os("PROMENEUR_EVAL_DIR") else {
-        bail!("set PROMENEUR_EVAL_DIR to the directory holding fr-youth-visible.tsv and cyberagression-v1/");
+    let args: Vec<String> = std::env::args().collect();
+    let misses = args.iter().any(|a| a == "--misses");
+    let rules = match args.iter().position(|a| a == "--rules") {
+        Some(i) => {
+            let Some(dir) = args.get(i + 1) else {
+                bail!("--rules needs a directory");
+            };
+            RuleSet::load(false, &[PathBuf::from(dir)])?
+        }
+        None => RuleSet::builtin()?,
     };
-    let (youth, chats) = load(Path::new(&dir))?;
-    let rules = RuleSet::builtin()?;
-    let report = eval::evaluate(&rules, &youth, &chats);
-    print!("{report}");
-    if std::env::args().any(|a| a == "--misses") {
-        println!("\n# fr-youth misses (label -> got)");
-        for l in &youth {
-            let s = rules.scan(&l.text);
-            let want: Vec<&str> = l.categories.iter().map(|c| c.as_str()).collect();
-            let got: Vec<&str> = s.categories.iter().map(|c| c.as_str()).collect();
-            let cat_miss = l.categories.iter().any(|c| !s.categories.contains(c));
-            if l.categories.is_empty() == s.flagged || cat_miss || (l.severity != s.severity) {
-                let rules_hit: Vec<&str> = s.matches.iter().map(|m| m.rule.as_str()).collect();
-                println!(
-                    "{:?}/{} -> {:?}/{} {:?} | {}",
-                    want, l.severity, got, s.severity, rules_hit, l.text
-                );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("eval");
+    for lang in ["fr", "en"] {
+        for set in ["tune", "tune2", "holdout"] {
+            let path = root.join(lang).join(format!("{set}.tsv"));
+            let lines = read_tsv(&path)?;
+            let name = format!("eval/{lang}/{set}.tsv");
+            println!("{}", eval::score_labelled(&rules, &name, &lines));
+            if misses && set.starts_with("tune") {
+                print_misses(&rules, &name, &lines);
             }
         }
-        if std::env::args().any(|a| a == "--chat") {
-            println!("\n# chat misses and false positives");
-            for c in &chats {
-                for m in &c.messages {
-                    let s = rules.scan(&m.text);
-                    let h = s
-                        .categories
-                        .contains(&promeneur::domain::safety::Category::Harassment);
-                    if m.aggressive != h {
-                        let rules_hit: Vec<&str> =
-                            s.matches.iter().map(|m| m.rule.as_str()).collect();
-                        println!(
-                            "{} {:?} | {}",
-                            if m.aggressive { "MISS" } else { "FP  " },
-                            rules_hit,
-                            m.text
-                        );
-                    }
+    }
+    let Some(dir) = std::env::var_os("PROMENEUR_EVAL_DIR") else {
+        println!("shared data not scored: PROMENEUR_EVAL_DIR is not set");
+        return Ok(());
+    };
+    let dir = PathBuf::from(dir);
+    let youth = read_tsv(&dir.join("fr-youth-visible.tsv"))?;
+    println!(
+        "{}",
+        eval::score_labelled(&rules, "fr-youth-visible", &youth)
+    );
+    if misses {
+        print_misses(&rules, "fr-youth-visible", &youth);
+    }
+    let chats = read_chats(&dir.join("cyberagression-v1"))?;
+    print!("{}", eval::score_chats(&rules, &chats));
+    if misses && args.iter().any(|a| a == "--chat") {
+        println!("\n# chat misses and false positives");
+        for c in &chats {
+            for m in &c.messages {
+                let s = rules.scan(&m.text);
+                if m.aggressive != s.categories.contains(&Category::Harassment) {
+                    let hit: Vec<&str> = s.matches.iter().map(|m| m.rule.as_str()).collect();
+                    let tag = if m.aggressive { "MISS" } else { "FP  " };
+                    println!("{tag} {hit:?} | {}", m.text);
                 }
             }
         }

@@ -65,7 +65,11 @@ pub fn run(opts: &ScanOptions, mut input: impl BufRead, mut output: impl Write) 
             }
         }
         let line = String::from_utf8_lossy(&raw);
-        let scan = rules.scan(&line);
+        let scan = if opts.explain {
+            rules.explain(&line)
+        } else {
+            rules.scan(&line)
+        };
         if opts.explain {
             write_explanation(&mut output, line_no, &line, &scan)?;
         } else {

@@ -1,13 +1,15 @@
 //! Sensitive-content detection, end to end through the public API: properties of normalisation
 //! and matching, robustness on hostile input, and the quality floors on the labelled data.
 //!
-//! The labelled data is NOT in the repository: set `PROMENEUR_EVAL_DIR` to a directory holding
+//! The repository's own labelled sets (`eval/`) are always scored. The shared labelled data is
+//! NOT in the repository: set `PROMENEUR_EVAL_DIR` to a directory holding
 //! `fr-youth-visible.tsv` and `cyberagression-v1/*.csv` (e.g. `../shared/eval`).
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use promeneur::domain::safety::eval::{self, Chat, Labelled};
+use promeneur::domain::safety::normalize::{Normalized, Normalizer};
 use promeneur::domain::safety::{normalize, Category, RuleSet, Scan, Severity};
 use proptest::prelude::*;
 
@@ -52,6 +54,22 @@ fn assert_spans_valid(text: &str, scan: &Scan) {
     assert_eq!(scan.severity, max);
 }
 
+/// `scan` (with its shortcut for harmless messages) decides exactly as the full path
+/// (`explain`); only the list of exceptions of an unflagged message may be shorter.
+fn assert_same_decision(text: &str) {
+    let (fast, full) = (rules().scan(text), rules().explain(text));
+    if fast.flagged || !fast.exceptions.is_empty() {
+        // The full path was taken: everything, explanations included, is the same.
+        assert_eq!(fast, full, "{text:?}");
+    } else {
+        let full = Scan {
+            exceptions: Vec::new(),
+            ..full
+        };
+        assert_eq!(fast, full, "{text:?}");
+    }
+}
+
 /// Characters that exercise every branch of normalisation.
 fn tricky_char() -> impl Strategy<Value = char> {
     prop_oneof![
@@ -89,6 +107,23 @@ proptest! {
     fn normalising_twice_changes_nothing(text in tricky_text()) {
         let once = normalize(&text);
         prop_assert_eq!(normalize(&once), once);
+    }
+
+    #[test]
+    fn the_shortcut_for_harmless_messages_never_changes_a_result(text in tricky_text()) {
+        assert_same_decision(&text);
+    }
+
+    #[test]
+    fn the_text_only_normalisation_gives_the_same_text(text in tricky_text()) {
+        let (mut n, mut with_map, mut text_only) =
+            (Normalizer::default(), Normalized::default(), Normalized::default());
+        for digits in [true, false] {
+            n.run(&text, digits, &mut with_map);
+            n.run_text_only(&text, digits, &mut text_only);
+            prop_assert_eq!(with_map.text(), text_only.text());
+            prop_assert_eq!(with_map.leet_digits, text_only.leet_digits);
+        }
     }
 
     #[test]
@@ -230,36 +265,110 @@ fn load_eval(dir: &Path) -> (Vec<Labelled>, Vec<Chat>) {
 }
 
 #[test]
-fn quality_stays_above_the_measured_floors() {
+fn quality_on_the_shared_data_stays_above_the_measured_floors() {
     let Some(dir) = eval_dir() else {
         println!("skipped: PROMENEUR_EVAL_DIR not set");
         return;
     };
     let (youth, chats) = load_eval(&dir);
-    let r = eval::evaluate(rules(), &youth, &chats);
+    let r = eval::score_labelled(rules(), "fr-youth-visible", &youth);
     println!("{r}");
     // fr-youth-visible (targets: high+critical >= 0.95, overall >= 0.80, FP <= 5% of none).
     assert!(
-        r.youth_high_critical_recall() >= 0.99,
+        r.high_critical_recall() >= 0.99,
         "high+critical recall {}",
-        r.youth_high_critical_recall()
+        r.high_critical_recall()
     );
-    assert!(r.youth_recall() >= 0.99, "recall {}", r.youth_recall());
-    assert!(r.youth_fp_rate() <= 0.01, "FP rate {}", r.youth_fp_rate());
+    assert!(r.recall() >= 0.99, "recall {}", r.recall());
+    assert!(r.fp_rate() <= 0.01, "FP rate {}", r.fp_rate());
     for c in &r.categories {
         let recall = c.found as f64 / c.positives.max(1) as f64;
         assert!(recall >= 0.99, "{} recall {recall}", c.category);
     }
     // cyberagression-v1 (targets: recall >= 0.5 with FP <= 10%, every chat within 5).
+    let c = eval::score_chats(rules(), &chats);
+    println!("{c}");
     assert!(
-        r.chat_harassment_recall() >= 0.60,
+        c.harassment_recall() >= 0.60,
         "harassment recall {}",
-        r.chat_harassment_recall()
+        c.harassment_recall()
+    );
+    assert!(c.fp_rate() <= 0.08, "chat FP rate {}", c.fp_rate());
+    assert_eq!(c.flagged_within_five(), c.first_flag.len());
+}
+
+/// One of the repository's own labelled sets (`eval/<lang>/<set>.tsv`), always present.
+fn repo_set(lang: &str, set: &str) -> eval::LabelledScore {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("eval")
+        .join(lang)
+        .join(format!("{set}.tsv"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{} is part of the repository: {e}", path.display()));
+    let lines = eval::parse_youth_tsv(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let r = eval::score_labelled(rules(), &format!("eval/{lang}/{set}.tsv"), &lines);
+    println!("{r}");
+    r
+}
+
+/// Floors for one repository set: overall recall, high+critical recall, FP rate (measured;
+/// they may only rise).
+fn assert_floors(r: &eval::LabelledScore, recall: f64, high_critical: f64, fp: f64) {
+    assert!(
+        r.recall() >= recall,
+        "{}: recall {} < {recall}",
+        r.name,
+        r.recall()
     );
     assert!(
-        r.chat_fp_rate() <= 0.08,
-        "chat FP rate {}",
-        r.chat_fp_rate()
+        r.high_critical_recall() >= high_critical,
+        "{}: high+critical recall {} < {high_critical}",
+        r.name,
+        r.high_critical_recall()
     );
-    assert_eq!(r.chats_flagged_within_five(), r.chat_first_flag.len());
+    assert!(
+        r.fp_rate() <= fp,
+        "{}: FP rate {} > {fp}",
+        r.name,
+        r.fp_rate()
+    );
+}
+
+#[test]
+fn quality_on_the_repository_sets_stays_above_the_measured_floors() {
+    // Tune sets: rule authors read their misses. Holdout sets: nobody who edits the rules
+    // reads them; they say how the rules do on wording their authors never saw.
+    assert_floors(&repo_set("fr", "tune"), 0.96, 0.99, 0.02);
+    assert_floors(&repo_set("fr", "holdout"), 0.68, 0.79, 0.08);
+    assert_floors(&repo_set("en", "tune"), 0.99, 0.99, 0.02);
+    assert_floors(&repo_set("en", "holdout"), 0.58, 0.67, 0.07);
+}
+
+#[test]
+fn the_shortcut_agrees_with_the_full_path_on_every_labelled_line() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("eval");
+    let mut lines = 0;
+    for entry in std::fs::read_dir(&root).into_iter().flatten().flatten() {
+        for file in std::fs::read_dir(entry.path())
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let path = file.path();
+            if path.extension().is_none_or(|x| x != "tsv") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            for line in text.lines().skip(1) {
+                let msg = line.splitn(3, '\t').nth(2).unwrap_or(line);
+                assert_same_decision(msg);
+                lines += 1;
+            }
+        }
+    }
+    assert!(
+        lines >= 800,
+        "only {lines} labelled lines under {}",
+        root.display()
+    );
 }

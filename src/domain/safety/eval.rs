@@ -1,7 +1,8 @@
-//! Scoring the flagger against labelled data: the fr-youth TSV and the CyberAgressionAdo chats.
+//! Scoring the flagger against labelled data: labelled TSV sets (the shared fr-youth set, and the
+//! repository's own `eval/{fr,en}/{tune,holdout}.tsv`) and the CyberAgressionAdo chats.
 //!
-//! Pure: callers read the files (the data stays outside the repository, its directory comes from
-//! `PROMENEUR_EVAL_DIR`) and pass their text here. Used by `examples/safety_eval.rs` (prints the
+//! Pure: callers read the files (the shared data stays outside the repository, its directory
+//! comes from `PROMENEUR_EVAL_DIR`) and pass their text here. Used by `examples/safety_eval.rs` (prints the
 //! table) and by the quality-floor test.
 
 use std::fmt;
@@ -128,7 +129,7 @@ pub fn parse_chat_csv(name: &str, src: &str) -> Result<Chat, String> {
     })
 }
 
-/// Recall and false-positive rate of one category on the fr-youth set.
+/// Recall and false-positive rate of one category on a labelled set.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CategoryScore {
     pub category: Category,
@@ -138,33 +139,40 @@ pub struct CategoryScore {
     pub false_positives: usize,
 }
 
-/// The whole measurement.
+/// The scores of one labelled TSV set (fr-youth-visible, or one of the repository's `eval/`).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Report {
-    pub youth_lines: usize,
-    pub youth_none: usize,
-    pub youth_positives: usize,
+pub struct LabelledScore {
+    /// What was scored, e.g. `fr-youth-visible` or `eval/en/holdout.tsv`.
+    pub name: String,
+    pub lines: usize,
+    pub none: usize,
+    pub positives: usize,
     /// Positives flagged with any category.
-    pub youth_flagged: usize,
-    pub youth_high_critical: usize,
-    pub youth_high_critical_flagged: usize,
+    pub flagged: usize,
+    pub high_critical: usize,
+    pub high_critical_flagged: usize,
     /// `none` lines flagged.
-    pub youth_false_positives: usize,
+    pub false_positives: usize,
     /// Positives whose severity equals the label.
-    pub youth_severity_exact: usize,
+    pub severity_exact: usize,
     pub categories: Vec<CategoryScore>,
-    pub chat_messages: usize,
-    pub chat_aggressive: usize,
+}
+
+/// The scores on the CyberAgressionAdo chats.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChatScore {
+    pub messages: usize,
+    pub aggressive: usize,
     /// Aggressive messages flagged as harassment.
-    pub chat_harassment_found: usize,
+    pub harassment_found: usize,
     /// Aggressive messages flagged with any category.
-    pub chat_any_found: usize,
-    pub chat_none: usize,
+    pub any_found: usize,
+    pub none: usize,
     /// `none` messages flagged (any category).
-    pub chat_false_positives: usize,
+    pub false_positives: usize,
     /// Per chat: name, and the 1-based rank among its aggressive messages of the first one
     /// flagged as harassment (`None`: never).
-    pub chat_first_flag: Vec<(String, Option<usize>)>,
+    pub first_flag: Vec<(String, Option<usize>)>,
 }
 
 fn ratio(a: usize, b: usize) -> f64 {
@@ -175,40 +183,41 @@ fn ratio(a: usize, b: usize) -> f64 {
     }
 }
 
-impl Report {
-    pub fn youth_recall(&self) -> f64 {
-        ratio(self.youth_flagged, self.youth_positives)
+impl LabelledScore {
+    pub fn recall(&self) -> f64 {
+        ratio(self.flagged, self.positives)
     }
-    pub fn youth_high_critical_recall(&self) -> f64 {
-        ratio(self.youth_high_critical_flagged, self.youth_high_critical)
+    pub fn high_critical_recall(&self) -> f64 {
+        ratio(self.high_critical_flagged, self.high_critical)
     }
-    pub fn youth_fp_rate(&self) -> f64 {
-        ratio(self.youth_false_positives, self.youth_none)
+    pub fn fp_rate(&self) -> f64 {
+        ratio(self.false_positives, self.none)
     }
-    pub fn youth_precision(&self) -> f64 {
-        ratio(
-            self.youth_flagged,
-            self.youth_flagged + self.youth_false_positives,
-        )
+    pub fn precision(&self) -> f64 {
+        ratio(self.flagged, self.flagged + self.false_positives)
     }
-    pub fn chat_harassment_recall(&self) -> f64 {
-        ratio(self.chat_harassment_found, self.chat_aggressive)
+}
+
+impl ChatScore {
+    pub fn harassment_recall(&self) -> f64 {
+        ratio(self.harassment_found, self.aggressive)
     }
-    pub fn chat_fp_rate(&self) -> f64 {
-        ratio(self.chat_false_positives, self.chat_none)
+    pub fn fp_rate(&self) -> f64 {
+        ratio(self.false_positives, self.none)
     }
     /// Chats flagged within their first five aggressive messages.
-    pub fn chats_flagged_within_five(&self) -> usize {
-        self.chat_first_flag
+    pub fn flagged_within_five(&self) -> usize {
+        self.first_flag
             .iter()
             .filter(|(_, r)| r.is_some_and(|r| r <= 5))
             .count()
     }
 }
 
-/// Scans every message and scores the results.
-pub fn evaluate(rules: &RuleSet, youth: &[Labelled], chats: &[Chat]) -> Report {
-    let mut r = Report {
+/// Scans every line of a labelled set and scores the results.
+pub fn score_labelled(rules: &RuleSet, name: &str, lines: &[Labelled]) -> LabelledScore {
+    let mut r = LabelledScore {
+        name: name.to_owned(),
         categories: Category::ALL
             .iter()
             .map(|&category| CategoryScore {
@@ -218,25 +227,25 @@ pub fn evaluate(rules: &RuleSet, youth: &[Labelled], chats: &[Chat]) -> Report {
                 false_positives: 0,
             })
             .collect(),
-        ..Report::default()
+        ..LabelledScore::default()
     };
-    for l in youth {
+    for l in lines {
         let scan = rules.scan(&l.text);
-        r.youth_lines += 1;
+        r.lines += 1;
         if l.categories.is_empty() {
-            r.youth_none += 1;
-            r.youth_false_positives += usize::from(scan.flagged);
+            r.none += 1;
+            r.false_positives += usize::from(scan.flagged);
             for c in &scan.categories {
                 r.categories[*c as usize].false_positives += 1;
             }
             continue;
         }
-        r.youth_positives += 1;
-        r.youth_flagged += usize::from(scan.flagged);
-        r.youth_severity_exact += usize::from(scan.severity == l.severity);
+        r.positives += 1;
+        r.flagged += usize::from(scan.flagged);
+        r.severity_exact += usize::from(scan.severity == l.severity);
         if l.severity >= Severity::High {
-            r.youth_high_critical += 1;
-            r.youth_high_critical_flagged += usize::from(scan.flagged);
+            r.high_critical += 1;
+            r.high_critical_flagged += usize::from(scan.flagged);
         }
         for c in &l.categories {
             let s = &mut r.categories[*c as usize];
@@ -244,37 +253,43 @@ pub fn evaluate(rules: &RuleSet, youth: &[Labelled], chats: &[Chat]) -> Report {
             s.found += usize::from(scan.categories.contains(c));
         }
     }
+    r
+}
+
+/// Scans every chat message and scores harassment detection.
+pub fn score_chats(rules: &RuleSet, chats: &[Chat]) -> ChatScore {
+    let mut r = ChatScore::default();
     for chat in chats {
         let mut rank = 0;
         let mut first = None;
         for m in &chat.messages {
             let scan = rules.scan(&m.text);
-            r.chat_messages += 1;
+            r.messages += 1;
             if m.aggressive {
                 rank += 1;
-                r.chat_aggressive += 1;
+                r.aggressive += 1;
                 let harassment = scan.categories.contains(&Category::Harassment);
-                r.chat_harassment_found += usize::from(harassment);
-                r.chat_any_found += usize::from(scan.flagged);
+                r.harassment_found += usize::from(harassment);
+                r.any_found += usize::from(scan.flagged);
                 if harassment && first.is_none() {
                     first = Some(rank);
                 }
             } else {
-                r.chat_none += 1;
-                r.chat_false_positives += usize::from(scan.flagged);
+                r.none += 1;
+                r.false_positives += usize::from(scan.flagged);
             }
         }
-        r.chat_first_flag.push((chat.name.clone(), first));
+        r.first_flag.push((chat.name.clone(), first));
     }
     r
 }
 
-impl fmt::Display for Report {
+impl fmt::Display for LabelledScore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
-            "fr-youth-visible: {} lines, {} none, {} positives",
-            self.youth_lines, self.youth_none, self.youth_positives
+            "{}: {} lines, {} none, {} positives",
+            self.name, self.lines, self.none, self.positives
         )?;
         writeln!(f, "| category | positives | recall | FP (of none lines) |")?;
         writeln!(f, "|---|---|---|---|")?;
@@ -287,54 +302,68 @@ impl fmt::Display for Report {
                 ratio(c.found, c.positives),
                 c.found,
                 c.positives,
-                ratio(c.false_positives, self.youth_none),
+                ratio(c.false_positives, self.none),
                 c.false_positives
             )?;
         }
         writeln!(
             f,
             "| any (flagged) | {} | {:.3} ({}/{}) | {:.3} ({}/{}) |",
-            self.youth_positives,
-            self.youth_recall(),
-            self.youth_flagged,
-            self.youth_positives,
-            self.youth_fp_rate(),
-            self.youth_false_positives,
-            self.youth_none
+            self.positives,
+            self.recall(),
+            self.flagged,
+            self.positives,
+            self.fp_rate(),
+            self.false_positives,
+            self.none
         )?;
         writeln!(
             f,
             "| high+critical | {} | {:.3} ({}/{}) | |",
-            self.youth_high_critical,
-            self.youth_high_critical_recall(),
-            self.youth_high_critical_flagged,
-            self.youth_high_critical
+            self.high_critical,
+            self.high_critical_recall(),
+            self.high_critical_flagged,
+            self.high_critical
         )?;
         writeln!(
             f,
             "precision {:.3}; severity exact on positives {:.3} ({}/{})",
-            self.youth_precision(),
-            ratio(self.youth_severity_exact, self.youth_positives),
-            self.youth_severity_exact,
-            self.youth_positives
-        )?;
-        writeln!(f)?;
+            self.precision(),
+            ratio(self.severity_exact, self.positives),
+            self.severity_exact,
+            self.positives
+        )
+    }
+}
+
+impl fmt::Display for ChatScore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(
             f,
             "cyberagression-v1: {} messages in {} chats, {} aggressive, {} none",
-            self.chat_messages,
-            self.chat_first_flag.len(),
-            self.chat_aggressive,
-            self.chat_none
+            self.messages,
+            self.first_flag.len(),
+            self.aggressive,
+            self.none
         )?;
-        writeln!(f, "harassment recall per message {:.3} ({}/{}); any category {:.3}; FP rate {:.3} ({}/{})", self.chat_harassment_recall(), self.chat_harassment_found, self.chat_aggressive, ratio(self.chat_any_found, self.chat_aggressive), self.chat_fp_rate(), self.chat_false_positives, self.chat_none)?;
+        writeln!(
+            f,
+            "harassment recall per message {:.3} ({}/{}); any category {:.3}; FP rate {:.3} ({}/{})",
+            self.harassment_recall(),
+            self.harassment_found,
+            self.aggressive,
+            ratio(self.any_found, self.aggressive),
+            self.fp_rate(),
+            self.false_positives,
+            self.none
+        )?;
         writeln!(
             f,
             "chats flagged within their first 5 aggressive messages: {}/{}",
-            self.chats_flagged_within_five(),
-            self.chat_first_flag.len()
+            self.flagged_within_five(),
+            self.first_flag.len()
         )?;
-        for (name, rank) in &self.chat_first_flag {
+        for (name, rank) in &self.first_flag {
             match rank {
                 Some(k) => writeln!(f, "  {name}: first flagged at aggressive message #{k}")?,
                 None => writeln!(f, "  {name}: never flagged")?,

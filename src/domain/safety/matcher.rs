@@ -38,7 +38,22 @@ enum Target {
 struct Pat {
     left: bool,
     right: bool,
+    /// Some target is a flagging rule or a regex prefilter: a hit on this pattern alone may
+    /// flag the message.
+    strong: bool,
+    /// Some target is a signal rule: a hit may flag the message through a combination.
+    signal: bool,
     targets: Range<usize>,
+}
+
+impl Pat {
+    /// The match `[start, end)` of this pattern respects its word boundaries in `hay`.
+    #[inline]
+    fn bounded(&self, hay: &[u8], start: usize, end: usize) -> bool {
+        let glued_left = self.left && start > 0 && is_word(hay[start - 1]);
+        let glued_right = self.right && end < hay.len() && is_word(hay[end]);
+        !glued_left && !glued_right
+    }
 }
 
 #[derive(Debug)]
@@ -101,6 +116,14 @@ struct Hit {
     sev: Severity,
 }
 
+/// A bounded automaton match, in normalised byte offsets.
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    pat: u32,
+    s: u32,
+    e: u32,
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Span {
     id: u32,
@@ -113,6 +136,9 @@ struct Scratch {
     norm: Normalizer,
     main: Normalized,
     digits: Normalized,
+    /// Automaton matches in `main` and `digits` (normalised offsets).
+    found_main: Vec<Found>,
+    found_digits: Vec<Found>,
     hits: Vec<Hit>,
     rule_exc: Vec<Span>,
     exc: Vec<Span>,
@@ -234,18 +260,32 @@ impl RuleSet {
 
     /// Scans one message.
     pub fn scan(&self, text: &str) -> Scan {
+        self.scan_scratch(text, true)
+    }
+
+    /// [`RuleSet::scan`] for explanations: every message takes the full path, so the
+    /// exceptions that cancelled hits are listed even when nothing flagged. (`scan` settles
+    /// most harmless messages on the normalised text alone and then reports no exception.)
+    /// Flagged, severity, categories, matches and combinations are always the same as `scan`'s.
+    pub fn explain(&self, text: &str) -> Scan {
+        self.scan_scratch(text, false)
+    }
+
+    fn scan_scratch(&self, text: &str, shortcut: bool) -> Scan {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut sc) => self.scan_with(&mut sc, text),
+            Ok(mut sc) => self.scan_with(&mut sc, text, shortcut),
             // Re-entrant use on the same thread (never in practice): use fresh buffers.
-            Err(_) => self.scan_with(&mut Scratch::default(), text),
+            Err(_) => self.scan_with(&mut Scratch::default(), text, shortcut),
         })
     }
 
-    fn scan_with(&self, sc: &mut Scratch, text: &str) -> Scan {
+    fn scan_with(&self, sc: &mut Scratch, text: &str, shortcut: bool) -> Scan {
         let Scratch {
             norm,
             main,
             digits,
+            found_main,
+            found_digits,
             hits,
             rule_exc,
             exc,
@@ -256,14 +296,29 @@ impl RuleSet {
         rule_exc.clear();
         exc.clear();
         when.clear();
-        norm.run(text, true, main);
+        // Most messages hit nothing that can flag them. Find that out on the normalised text
+        // alone (no map back to the original: about half the cost of normalising), keeping the
+        // automaton's matches; only the few messages that may flag are normalised again with
+        // the map, and those same matches are then placed in the original text.
+        norm.run_text_only(text, true, main);
+        self.find(main, found_main);
         let has_digit_view = main.leet_digits;
+        found_digits.clear();
+        if has_digit_view {
+            norm.run_text_only(text, false, digits);
+            self.find(digits, found_digits);
+        }
+        present.clear();
+        let may_flag = self.may_flag(main, found_main, present)
+            || (has_digit_view && self.may_flag(digits, found_digits, present));
+        if shortcut && !may_flag {
+            return Scan::default();
+        }
+        norm.run(text, true, main);
+        self.collect(main, found_main, hits, rule_exc, exc, when);
         if has_digit_view {
             norm.run(text, false, digits);
-        }
-        self.collect(main, hits, rule_exc, exc, when);
-        if has_digit_view {
-            self.collect(digits, hits, rule_exc, exc, when);
+            self.collect(digits, found_digits, hits, rule_exc, exc, when);
         }
         if hits.is_empty() && when.is_empty() {
             return Scan::default();
@@ -287,24 +342,122 @@ impl RuleSet {
         self.finish(hits, out)
     }
 
+    /// Every automaton match in `view` that respects its pattern's word boundaries.
+    fn find(&self, view: &Normalized, found: &mut Vec<Found>) {
+        found.clear();
+        let hay = view.as_bytes();
+        for m in self.ac.find_overlapping_iter(hay) {
+            let pat = m.pattern().as_u32();
+            if self.pats[pat as usize].bounded(hay, m.start(), m.end()) {
+                found.push(Found {
+                    pat,
+                    s: to_u32(m.start()),
+                    e: to_u32(m.end()),
+                });
+            }
+        }
+    }
+
+    /// False only when nothing found in `view` can flag the message: no hit of a flagging rule
+    /// or regex prefilter, no masked word, and no set of signal hits that could complete a
+    /// combination. (Exceptions are ignored here: they can only remove hits.) Signal hits
+    /// accumulate in `present` across calls, as the full pass pools both views' hits.
+    fn may_flag(&self, view: &Normalized, found: &[Found], present: &mut Vec<u64>) -> bool {
+        if !self.wild.is_empty() && view.as_bytes().contains(&b'*') {
+            return true;
+        }
+        present.resize(self.rules.len().div_ceil(64), 0);
+        let mut signals = present.iter().any(|&w| w != 0);
+        for f in found {
+            let p = &self.pats[f.pat as usize];
+            if !(p.strong || p.signal) {
+                continue;
+            }
+            for t in &self.targets[p.targets.clone()] {
+                match *t {
+                    Target::When(_) => return true,
+                    Target::Rule(r) if self.rules[r as usize].severity.is_none() => {
+                        set_bit(present, r);
+                        signals = true;
+                    }
+                    Target::Rule(r) => {
+                        if self.survives(r, f, found) {
+                            return true;
+                        }
+                    }
+                    Target::RuleException(_) | Target::Exception(_) => {}
+                }
+            }
+        }
+        // Combinations are tried in the order `apply_combos` uses, each one that could hold
+        // counting as present for the next: a superset of what the full pass can build.
+        signals
+            && self.combos.iter().any(|c| {
+                let possible = c
+                    .group_bits
+                    .iter()
+                    .all(|g| g.iter().zip(present.iter()).any(|(a, b)| a & b != 0));
+                if possible {
+                    set_bit(present, c.rule);
+                }
+                possible && self.rules[c.rule as usize].severity.is_some()
+            })
+    }
+
+    /// Whether a hit of the flagging rule `rule` at `at` keeps a severity once the exceptions
+    /// among `found` are applied as [`RuleSet::apply_exceptions`] does. Spans are compared in
+    /// normalised offsets: spans that overlap there also overlap in the original text (the map
+    /// is monotone), so the full pass applies at least these exceptions and, as exceptions only
+    /// ever lower a severity, never ends higher than this says.
+    fn survives(&self, rule: u32, at: &Found, found: &[Found]) -> bool {
+        let r = &self.rules[rule as usize];
+        let span = (at.s, at.e);
+        let has = |g: &Found, want: &dyn Fn(Target) -> bool| {
+            self.targets[self.pats[g.pat as usize].targets.clone()]
+                .iter()
+                .any(|t| want(*t))
+        };
+        let inline = found.iter().any(|g| {
+            overlaps((g.s, g.e), span)
+                && has(g, &|t| matches!(t, Target::RuleException(x) if x == rule))
+        });
+        if inline {
+            return false;
+        }
+        let mut sev = r.severity.unwrap_or(Severity::Low);
+        for &xi in &r.exceptions {
+            if sev == Severity::None {
+                break;
+            }
+            let x = &self.exceptions[xi as usize];
+            let hit = found.iter().any(|g| {
+                (x.scope == Scope::Message || overlaps((g.s, g.e), span))
+                    && has(g, &|t| matches!(t, Target::Exception(i) if i == xi))
+            });
+            if hit {
+                sev = match x.action {
+                    Action::Cancel => Severity::None,
+                    Action::Lower => sev.lowered(),
+                };
+            }
+        }
+        sev > Severity::None
+    }
+
+    /// Turns the matches `found` in `view` (normalised again, now with its map) into hits,
+    /// exception spans and regex prefilter hits, all in original byte offsets.
     fn collect(
         &self,
         view: &Normalized,
+        found: &[Found],
         hits: &mut Vec<Hit>,
         rule_exc: &mut Vec<Span>,
         exc: &mut Vec<Span>,
         when: &mut Vec<u32>,
     ) {
-        let hay = view.as_bytes();
-        for m in self.ac.find_overlapping_iter(hay) {
-            let p = &self.pats[m.pattern().as_usize()];
-            if p.left && m.start() > 0 && is_word(hay[m.start() - 1]) {
-                continue;
-            }
-            if p.right && m.end() < hay.len() && is_word(hay[m.end()]) {
-                continue;
-            }
-            let (s, e) = view.original_span(m.start(), m.end());
+        for f in found {
+            let p = &self.pats[f.pat as usize];
+            let (s, e) = view.original_span(f.s as usize, f.e as usize);
             let (s, e) = (to_u32(s), to_u32(e));
             for t in &self.targets[p.targets.clone()] {
                 match *t {
@@ -315,7 +468,7 @@ impl RuleSet {
                 }
             }
         }
-        if !self.wild.is_empty() && hay.contains(&b'*') {
+        if !self.wild.is_empty() && view.as_bytes().contains(&b'*') {
             self.collect_masked(view, hits);
         }
     }
@@ -751,10 +904,20 @@ fn compile(specs: Specs) -> Result<RuleSet, RuleError> {
     let mut texts = Vec::with_capacity(entries.len());
     for (term, ts) in entries {
         let start = targets.len();
+        let strong = ts.iter().any(|t| match *t {
+            Target::Rule(r) => rules[r as usize].severity.is_some(),
+            Target::When(_) => true,
+            Target::RuleException(_) | Target::Exception(_) => false,
+        });
+        let signal = ts
+            .iter()
+            .any(|t| matches!(*t, Target::Rule(r) if rules[r as usize].severity.is_none()));
         targets.extend(ts);
         pats.push(Pat {
             left: term.left,
             right: term.right,
+            strong,
+            signal,
             targets: start..targets.len(),
         });
         texts.push(term.text);

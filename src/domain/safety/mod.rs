@@ -199,7 +199,9 @@ pub struct Scan {
     pub categories: Vec<Category>,
     /// Every surviving match, ordered by start offset.
     pub matches: Vec<Match>,
-    /// Exceptions that cancelled or lowered a match (for explanations).
+    /// Exceptions that cancelled or lowered a match (for explanations). Complete from
+    /// [`RuleSet::explain`]; [`RuleSet::scan`] may leave it empty for a message that it could
+    /// tell flags nothing without looking closer.
     pub exceptions: Vec<ExceptionApplied>,
     /// For each combination in `matches`, the rule matches that built it: (combo rule, parts).
     pub combos: Vec<(String, Vec<Match>)>,

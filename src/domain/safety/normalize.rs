@@ -97,6 +97,42 @@ const ASCII_MAP: [u8; 128] = {
     t
 };
 
+/// Chars below this (and above ASCII) are folded through [`latin_table`].
+const LATIN_END: u32 = 0x250;
+
+/// What pass 1 emits for one char, if at most 4 bytes (`len == u8::MAX`: not cached).
+#[derive(Debug, Clone, Copy)]
+struct Folded {
+    len: u8,
+    bytes: [u8; 4],
+}
+
+/// Pass-1 output of every char in U+0080..U+0250 (Latin-1, Latin Extended-A and -B), computed
+/// once by the general path.
+fn latin_table() -> &'static [Folded] {
+    static TABLE: std::sync::OnceLock<Vec<Folded>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut n = Normalizer::default();
+        (0x80..LATIN_END)
+            .map(|cp| {
+                let mut f = Folded {
+                    len: u8::MAX,
+                    bytes: [0; 4],
+                };
+                if let Some(c) = char::from_u32(cp) {
+                    n.bytes.clear();
+                    n.non_ascii_slow::<false>(c, 0, 0);
+                    if n.bytes.len() <= f.bytes.len() {
+                        f.bytes[..n.bytes.len()].copy_from_slice(&n.bytes);
+                        f.len = n.bytes.len() as u8;
+                    }
+                }
+                f
+            })
+            .collect()
+    })
+}
+
 /// Reusable scratch buffers for normalisation.
 #[derive(Debug, Default)]
 pub struct Normalizer {
@@ -121,32 +157,63 @@ impl Normalizer {
     /// Normalise `text` into `out`. With `decode_leet_digits` false, digits always stay digits
     /// (the "digit view"); symbols such as `@` or `!` inside words are still decoded.
     pub fn run(&mut self, text: &str, decode_leet_digits: bool, out: &mut Normalized) {
+        self.run_impl::<true>(text, decode_leet_digits, out);
+    }
+
+    /// Like [`Normalizer::run`] but without the map back to the original text: `out` gets the
+    /// same normalised bytes (and `leet_digits`), and [`Normalized::original_span`] answers
+    /// `(0, 0)`. About twice as cheap; the matcher uses it to find the (few) messages that
+    /// need a full pass.
+    pub fn run_text_only(&mut self, text: &str, decode_leet_digits: bool, out: &mut Normalized) {
+        self.run_impl::<false>(text, decode_leet_digits, out);
+    }
+
+    fn run_impl<const SPANS: bool>(
+        &mut self,
+        text: &str,
+        decode_leet_digits: bool,
+        out: &mut Normalized,
+    ) {
         out.clear();
-        self.pass1(text);
-        self.pass2(decode_leet_digits, out);
+        self.pass1::<SPANS>(text);
+        self.pass2::<SPANS>(decode_leet_digits, out);
     }
 
     #[inline]
-    fn push1(&mut self, b: u8, s: usize, e: usize) {
+    fn push1<const SPANS: bool>(&mut self, b: u8, s: usize, e: usize) {
         self.bytes.push(b);
-        // Messages are capped far below 4 GiB by Discord; saturate rather than wrap regardless.
-        self.starts.push(u32::try_from(s).unwrap_or(u32::MAX));
-        self.ends.push(u32::try_from(e).unwrap_or(u32::MAX));
-    }
-
-    fn push1_str(&mut self, s: &str, start: usize, end: usize) {
-        for &b in s.as_bytes() {
-            self.push1(b, start, end);
+        if SPANS {
+            // Messages are capped far below 4 GiB by Discord; saturate rather than wrap.
+            self.starts.push(to_u32(s));
+            self.ends.push(to_u32(e));
         }
     }
 
-    fn pass1(&mut self, text: &str) {
+    fn push1_str<const SPANS: bool>(&mut self, s: &str, start: usize, end: usize) {
+        for &b in s.as_bytes() {
+            self.push1::<SPANS>(b, start, end);
+        }
+    }
+
+    /// Original span of pass-1 byte `i` (zero when spans are not tracked).
+    #[inline]
+    fn span1<const SPANS: bool>(&self, i: usize) -> (u32, u32) {
+        if SPANS {
+            (self.starts[i], self.ends[i])
+        } else {
+            (0, 0)
+        }
+    }
+
+    fn pass1<const SPANS: bool>(&mut self, text: &str) {
         self.bytes.clear();
         self.starts.clear();
         self.ends.clear();
         self.bytes.reserve(text.len());
-        self.starts.reserve(text.len());
-        self.ends.reserve(text.len());
+        if SPANS {
+            self.starts.reserve(text.len());
+            self.ends.reserve(text.len());
+        }
         let raw = text.as_bytes();
         let mut i = 0;
         while i < raw.len() {
@@ -166,13 +233,15 @@ impl Normalizer {
                 let end = i + run;
                 self.bytes
                     .extend(raw[i..end].iter().map(|&b| ASCII_MAP[usize::from(b)]));
-                let (s, e) = (to_u32(i), to_u32(end));
-                self.starts.extend(s..e);
-                self.ends.extend(s.saturating_add(1)..e.saturating_add(1));
-                // Saturated offsets (texts over 4 GiB) keep the three buffers aligned.
-                let want = self.bytes.len();
-                self.starts.resize(want, u32::MAX);
-                self.ends.resize(want, u32::MAX);
+                if SPANS {
+                    let (s, e) = (to_u32(i), to_u32(end));
+                    self.starts.extend(s..e);
+                    self.ends.extend(s.saturating_add(1)..e.saturating_add(1));
+                    // Saturated offsets (texts over 4 GiB) keep the three buffers aligned.
+                    let want = self.bytes.len();
+                    self.starts.resize(want, u32::MAX);
+                    self.ends.resize(want, u32::MAX);
+                }
                 i = end;
                 continue;
             }
@@ -181,72 +250,85 @@ impl Normalizer {
                 break;
             };
             let e = i + c.len_utf8();
-            self.non_ascii(c, i, e);
+            self.non_ascii::<SPANS>(c, i, e);
             i = e;
         }
     }
 
     #[inline]
-    fn ascii(&mut self, b: u8, s: usize, e: usize) {
+    fn ascii<const SPANS: bool>(&mut self, b: u8, s: usize, e: usize) {
         let m = ASCII_MAP[usize::from(b & 0x7F)];
         if m != 0 {
-            self.push1(m, s, e);
+            self.push1::<SPANS>(m, s, e);
         }
     }
 
-    fn non_ascii(&mut self, c: char, s: usize, e: usize) {
+    /// One non-ASCII char: Latin letters with diacritics (the bulk of French text) come from a
+    /// table built once by [`Normalizer::non_ascii_slow`] itself, so both agree by construction.
+    #[inline]
+    fn non_ascii<const SPANS: bool>(&mut self, c: char, s: usize, e: usize) {
+        let cp = u32::from(c);
+        if cp < LATIN_END {
+            let f = latin_table()[(cp - 0x80) as usize];
+            if f.len != u8::MAX {
+                for &b in &f.bytes[..usize::from(f.len)] {
+                    self.push1::<SPANS>(b, s, e);
+                }
+                return;
+            }
+        }
+        self.non_ascii_slow::<SPANS>(c, s, e);
+    }
+
+    fn non_ascii_slow<const SPANS: bool>(&mut self, c: char, s: usize, e: usize) {
         if emoji::is_invisible(c) || is_combining_mark(c) {
             return;
         }
         if let Some(token) = emoji::emoji_token(c) {
-            self.push1(b' ', s, e);
-            self.push1_str(token, s, e);
-            self.push1(b' ', s, e);
+            self.push1::<SPANS>(b' ', s, e);
+            self.push1_str::<SPANS>(token, s, e);
+            self.push1::<SPANS>(b' ', s, e);
             return;
         }
         if emoji::is_apostrophe(c) || emoji::is_dash(c) || c.is_whitespace() {
-            self.push1(b' ', s, e);
+            self.push1::<SPANS>(b' ', s, e);
             return;
         }
         if emoji::is_dot(c) {
-            self.push1(b'.', s, e);
+            self.push1::<SPANS>(b'.', s, e);
             return;
         }
-        let mut emitted = false;
+        // Anything that decomposes to nothing (a lone combining sequence) leaves no trace.
         decompose_compatible(c, |d| {
             if is_combining_mark(d) || emoji::is_invisible(d) {
                 return;
             }
             for l in d.to_lowercase() {
-                self.emit_folded(l, s, e, 0);
-                emitted = true;
+                self.emit_folded::<SPANS>(l, s, e, 0);
             }
         });
-        if !emitted {
-            // A lone combining sequence or similar: nothing to keep.
-        }
     }
 
     /// Emit one decomposed, lowercased char, folding look-alikes; non-alphanumerics become a
     /// space. Recurses (bounded) when case folding produced something that decomposes again.
-    fn emit_folded(&mut self, l: char, s: usize, e: usize, depth: u8) {
+    fn emit_folded<const SPANS: bool>(&mut self, l: char, s: usize, e: usize, depth: u8) {
         if is_combining_mark(l) || emoji::is_invisible(l) {
             return;
         }
         if l.is_ascii() {
-            self.ascii(l as u8, s, e);
+            self.ascii::<SPANS>(l as u8, s, e);
             return;
         }
         if let Some(f) = emoji::fold_letter(l) {
-            self.push1_str(f, s, e);
+            self.push1_str::<SPANS>(f, s, e);
             return;
         }
         if emoji::is_dot(l) {
-            self.push1(b'.', s, e);
+            self.push1::<SPANS>(b'.', s, e);
             return;
         }
         if !l.is_alphanumeric() || emoji::is_apostrophe(l) || emoji::is_dash(l) {
-            self.push1(b' ', s, e);
+            self.push1::<SPANS>(b' ', s, e);
             return;
         }
         // Keep only characters that are stable under another round (NFKD + lowercase).
@@ -263,24 +345,29 @@ impl Normalizer {
         }
         if stable {
             let mut buf = [0u8; 4];
-            self.push1_str(l.encode_utf8(&mut buf), s, e);
+            self.push1_str::<SPANS>(l.encode_utf8(&mut buf), s, e);
         } else if depth < 3 {
             let mut parts: Vec<char> = Vec::new();
             decompose_compatible(l, |d| parts.extend(d.to_lowercase()));
             for p in parts {
-                self.emit_folded(p, s, e, depth + 1);
+                self.emit_folded::<SPANS>(p, s, e, depth + 1);
             }
         }
     }
 
-    /// Fast path of pass 2 for a word made only of lowercase ASCII letters and non-ASCII bytes
-    /// (the vast majority): no mask, digit or leet symbol, so the only rewrite that can apply is
-    /// squeezing repeated letters. Does exactly what [`rewrite_word`] and the single-letter
+    /// Fast path of pass 2 for a word that [`rewrite_word`] would only squeeze (see
+    /// [`is_plain`]): the vast majority of words. Does exactly what [`rewrite_word`] and the single-letter
     /// logic would do, without copying the word. Returns false (doing nothing) for other words.
     #[inline]
-    fn plain_word(&mut self, i: usize, j: usize, sep: Unit, out: &mut Normalized) -> bool {
+    fn plain_word<const SPANS: bool>(
+        &mut self,
+        i: usize,
+        j: usize,
+        sep: Unit,
+        out: &mut Normalized,
+    ) -> bool {
         let word = &self.bytes[i..j];
-        if !word.iter().all(|&b| b.is_ascii_lowercase() || b >= 0x80) {
+        if !is_plain(word) {
             return false;
         }
         let first = word[0];
@@ -289,40 +376,46 @@ impl Normalizer {
             self.singles.push(sep);
             self.singles.push(Unit {
                 b: first,
-                s: self.starts[i],
-                e: self.ends[j - 1],
+                s: self.span1::<SPANS>(i).0,
+                e: self.span1::<SPANS>(j - 1).1,
             });
             return true;
         }
-        flush_singles(&mut self.singles, out);
-        push_sep(out, sep);
+        flush_singles::<SPANS>(&mut self.singles, out);
+        push_sep::<SPANS>(out, sep);
         // Copy the word in segments between squeezed letters (most words have none).
         let mut seg = i;
         for k in i + 1..j {
             let b = self.bytes[k];
             if b.is_ascii_lowercase() && b == self.bytes[k - 1] {
                 out.bytes.extend_from_slice(&self.bytes[seg..k]);
-                out.starts.extend_from_slice(&self.starts[seg..k]);
-                out.ends.extend_from_slice(&self.ends[seg..k]);
-                // Squeezed: the kept letter's span grows to cover this one.
-                if let Some(e) = out.ends.last_mut() {
-                    *e = self.ends[k];
+                if SPANS {
+                    out.starts.extend_from_slice(&self.starts[seg..k]);
+                    out.ends.extend_from_slice(&self.ends[seg..k]);
+                    // Squeezed: the kept letter's span grows to cover this one.
+                    if let Some(e) = out.ends.last_mut() {
+                        *e = self.ends[k];
+                    }
                 }
                 seg = k + 1;
             }
         }
         out.bytes.extend_from_slice(&self.bytes[seg..j]);
-        out.starts.extend_from_slice(&self.starts[seg..j]);
-        out.ends.extend_from_slice(&self.ends[seg..j]);
+        if SPANS {
+            out.starts.extend_from_slice(&self.starts[seg..j]);
+            out.ends.extend_from_slice(&self.ends[seg..j]);
+        }
         true
     }
 
-    fn pass2(&mut self, decode_leet_digits: bool, out: &mut Normalized) {
+    fn pass2<const SPANS: bool>(&mut self, decode_leet_digits: bool, out: &mut Normalized) {
         self.singles.clear();
         let n = self.bytes.len();
         out.bytes.reserve(n);
-        out.starts.reserve(n);
-        out.ends.reserve(n);
+        if SPANS {
+            out.starts.reserve(n);
+            out.ends.reserve(n);
+        }
         let mut sep = Unit {
             b: b' ',
             s: 0,
@@ -331,28 +424,26 @@ impl Normalizer {
         let mut i = 0;
         while i < n {
             if self.bytes[i] == b' ' {
-                sep = Unit {
-                    b: b' ',
-                    s: self.starts[i],
-                    e: self.ends[i],
-                };
+                let (s, e) = self.span1::<SPANS>(i);
+                sep = Unit { b: b' ', s, e };
                 i += 1;
                 continue;
             }
-            let mut j = i;
-            while j < n && self.bytes[j] != b' ' {
-                j += 1;
-            }
-            if self.plain_word(i, j, sep, out) {
+            let j = self.bytes[i..]
+                .iter()
+                .position(|&b| b == b' ')
+                .map_or(n, |p| i + p);
+            if self.plain_word::<SPANS>(i, j, sep, out) {
                 i = j;
                 continue;
             }
             self.word.clear();
             for k in i..j {
+                let (s, e) = self.span1::<SPANS>(k);
                 self.word.push(Unit {
                     b: self.bytes[k],
-                    s: self.starts[k],
-                    e: self.ends[k],
+                    s,
+                    e,
                 });
             }
             out.leet_digits |= rewrite_word(&mut self.word, decode_leet_digits);
@@ -361,16 +452,51 @@ impl Normalizer {
                 self.singles.push(sep);
                 self.singles.push(self.word[0]);
             } else if !self.word.is_empty() {
-                flush_singles(&mut self.singles, out);
-                push_sep(out, sep);
+                flush_singles::<SPANS>(&mut self.singles, out);
+                push_sep::<SPANS>(out, sep);
                 for u in &self.word {
-                    push_out(out, *u);
+                    push_out::<SPANS>(out, *u);
                 }
             }
             i = j;
         }
-        flush_singles(&mut self.singles, out);
+        flush_singles::<SPANS>(&mut self.singles, out);
     }
+}
+
+/// True when [`rewrite_word`] can change nothing in `word` but squeeze repeated letters: no
+/// digit, no `@ $ | _ *`, and no run of `.`/`!` sitting between two letters (`sui.cide`,
+/// `v!olee`). Letters, non-ASCII bytes and other punctuation (`salut,` `quoi?` `ok...`) are
+/// inert: leetspeak only decodes runs of letters, digits and leet symbols, and a mask only
+/// goes when letters stand on both sides.
+#[inline]
+fn is_plain(word: &[u8]) -> bool {
+    let mut k = 0;
+    while k < word.len() {
+        let b = word[k];
+        if b.is_ascii_lowercase() || b >= 0x80 {
+            k += 1;
+            continue;
+        }
+        if b.is_ascii_digit() || matches!(b, b'@' | b'$' | b'|' | b'_' | b'*') {
+            return false;
+        }
+        if matches!(b, b'.' | b'!') {
+            let mut m = k;
+            while m < word.len() && matches!(word[m], b'.' | b'!') {
+                m += 1;
+            }
+            let before = k > 0 && word[k - 1].is_ascii_lowercase();
+            let after = m < word.len() && word[m].is_ascii_lowercase();
+            if before && after {
+                return false;
+            }
+            k = m;
+            continue;
+        }
+        k += 1;
+    }
+    true
 }
 
 fn to_u32(x: usize) -> u32 {
@@ -378,16 +504,20 @@ fn to_u32(x: usize) -> u32 {
 }
 
 /// Pushes a byte into the final output.
-fn push_out(out: &mut Normalized, u: Unit) {
+#[inline]
+fn push_out<const SPANS: bool>(out: &mut Normalized, u: Unit) {
     out.bytes.push(u.b);
-    out.starts.push(u.s);
-    out.ends.push(u.e);
+    if SPANS {
+        out.starts.push(u.s);
+        out.ends.push(u.e);
+    }
 }
 
 /// A single space between words (never at the start).
-fn push_sep(out: &mut Normalized, sep: Unit) {
+#[inline]
+fn push_sep<const SPANS: bool>(out: &mut Normalized, sep: Unit) {
     if !out.bytes.is_empty() {
-        push_out(out, sep);
+        push_out::<SPANS>(out, sep);
     }
 }
 
@@ -402,7 +532,7 @@ fn common_single(b: u8) -> bool {
 
 /// Emits a pending run of single-letter words (`singles` holds separator, letter pairs), joined
 /// into one word when it looks spelled out (`m o u r i r`).
-fn flush_singles(singles: &mut Vec<Unit>, out: &mut Normalized) {
+fn flush_singles<const SPANS: bool>(singles: &mut Vec<Unit>, out: &mut Normalized) {
     if singles.is_empty() {
         return;
     }
@@ -415,7 +545,7 @@ fn flush_singles(singles: &mut Vec<Unit>, out: &mut Normalized) {
                 .step_by(2)
                 .any(|u| !common_single(u.b)));
     if join {
-        push_sep(out, singles[0]);
+        push_sep::<SPANS>(out, singles[0]);
         let mut last: Option<u8> = None;
         for u in singles.iter().skip(1).step_by(2) {
             if last == Some(u.b) {
@@ -424,13 +554,13 @@ fn flush_singles(singles: &mut Vec<Unit>, out: &mut Normalized) {
                 }
                 continue;
             }
-            push_out(out, *u);
+            push_out::<SPANS>(out, *u);
             last = Some(u.b);
         }
     } else {
         for pair in singles.chunks_exact(2) {
-            push_sep(out, pair[0]);
-            push_out(out, pair[1]);
+            push_sep::<SPANS>(out, pair[0]);
+            push_out::<SPANS>(out, pair[1]);
         }
     }
     singles.clear();
