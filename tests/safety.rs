@@ -372,3 +372,35 @@ fn the_shortcut_agrees_with_the_full_path_on_every_labelled_line() {
         root.display()
     );
 }
+
+/// The examples the detection was specified with: how young people write distress, and the
+/// hyperbole that must stay quiet.
+#[test]
+fn the_specification_examples_are_decided_right() {
+    for (text, want) in [
+        ("jveux plu vivr", Some(Severity::High)),
+        ("s u i c i d e", Some(Severity::High)),
+        ("su1c1de", Some(Severity::High)),
+        ("💊💊 ce soir", Some(Severity::Critical)),
+        (
+            "j'ai 30 dolipranes et c'est pour ce soir",
+            Some(Severity::Critical),
+        ),
+        ("je me tue à te le dire", None),
+        ("mdr jsuis mort 💀", None),
+        ("ce burger c'est une tuerie", None),
+        ("j'ai pris un doliprane ce soir pour ma tête", None),
+    ] {
+        let s = rules().scan(text);
+        match want {
+            Some(severity) => {
+                assert!(
+                    s.categories.contains(&Category::SuicideSelfharm),
+                    "{text:?}: {s:?}"
+                );
+                assert!(s.severity >= severity, "{text:?}: {}", s.severity);
+            }
+            None => assert!(!s.flagged, "{text:?}: {s:?}"),
+        }
+    }
+}

@@ -146,6 +146,15 @@ pub struct Normalizer {
     singles: Vec<Unit>,
 }
 
+/// What pass 2's scan of a word found out on the way.
+#[derive(Debug, Clone, Copy)]
+struct WordShape {
+    /// Only lowercase ASCII letters and non-ASCII bytes.
+    letters_only: bool,
+    /// Some letter equals the byte before it (something to squeeze).
+    repeat: bool,
+}
+
 #[derive(Debug, Clone, Copy)]
 struct Unit {
     b: u8,
@@ -221,18 +230,25 @@ impl Normalizer {
             if b.is_ascii() {
                 // A run of ASCII bytes that are kept (the usual case) is mapped in bulk: one
                 // table look-up per byte, and each byte's span is itself.
-                let run = raw[i..]
-                    .iter()
-                    .position(|&b| !b.is_ascii() || ASCII_MAP[usize::from(b)] == 0)
-                    .unwrap_or(raw.len() - i);
+                let before = self.bytes.len();
+                for &b in &raw[i..] {
+                    let m = if b.is_ascii() {
+                        ASCII_MAP[usize::from(b)]
+                    } else {
+                        0
+                    };
+                    if m == 0 {
+                        break;
+                    }
+                    self.bytes.push(m);
+                }
+                let run = self.bytes.len() - before;
                 if run == 0 {
                     // A control character: dropped.
                     i += 1;
                     continue;
                 }
                 let end = i + run;
-                self.bytes
-                    .extend(raw[i..end].iter().map(|&b| ASCII_MAP[usize::from(b)]));
                 if SPANS {
                     let (s, e) = (to_u32(i), to_u32(end));
                     self.starts.extend(s..e);
@@ -363,15 +379,17 @@ impl Normalizer {
         &mut self,
         i: usize,
         j: usize,
+        shape: WordShape,
         sep: Unit,
         out: &mut Normalized,
     ) -> bool {
         let word = &self.bytes[i..j];
-        if !is_plain(word) {
+        if !shape.letters_only && !is_plain(word) {
             return false;
         }
         let first = word[0];
-        if first.is_ascii_lowercase() && word.iter().all(|&b| b == first) {
+        let single = word.len() == 1 || (shape.repeat && word.iter().all(|&b| b == first));
+        if single && first.is_ascii_lowercase() {
             // Squeezes to one letter: part of a possible spelled-out run.
             self.singles.push(sep);
             self.singles.push(Unit {
@@ -383,7 +401,15 @@ impl Normalizer {
         }
         flush_singles::<SPANS>(&mut self.singles, out);
         push_sep::<SPANS>(out, sep);
-        // Copy the word in segments between squeezed letters (most words have none).
+        if !shape.repeat {
+            out.bytes.extend_from_slice(word);
+            if SPANS {
+                out.starts.extend_from_slice(&self.starts[i..j]);
+                out.ends.extend_from_slice(&self.ends[i..j]);
+            }
+            return true;
+        }
+        // Copy the word in segments between squeezed letters.
         let mut seg = i;
         for k in i + 1..j {
             let b = self.bytes[k];
@@ -429,11 +455,25 @@ impl Normalizer {
                 i += 1;
                 continue;
             }
-            let j = self.bytes[i..]
-                .iter()
-                .position(|&b| b == b' ')
-                .map_or(n, |p| i + p);
-            if self.plain_word::<SPANS>(i, j, sep, out) {
+            // One scan finds the word's end and whether it is letters only and has a repeat.
+            let (mut j, mut letters_only, mut repeat) = (i, true, false);
+            let mut prev = 0u8;
+            while j < n {
+                let b = self.bytes[j];
+                if b == b' ' {
+                    break;
+                }
+                let letter = b.is_ascii_lowercase();
+                letters_only &= letter || b >= 0x80;
+                repeat |= letter && b == prev;
+                prev = b;
+                j += 1;
+            }
+            let shape = WordShape {
+                letters_only,
+                repeat,
+            };
+            if self.plain_word::<SPANS>(i, j, shape, sep, out) {
                 i = j;
                 continue;
             }
@@ -532,10 +572,14 @@ fn common_single(b: u8) -> bool {
 
 /// Emits a pending run of single-letter words (`singles` holds separator, letter pairs), joined
 /// into one word when it looks spelled out (`m o u r i r`).
+#[inline]
 fn flush_singles<const SPANS: bool>(singles: &mut Vec<Unit>, out: &mut Normalized) {
-    if singles.is_empty() {
-        return;
+    if !singles.is_empty() {
+        flush_pending_singles::<SPANS>(singles, out);
     }
+}
+
+fn flush_pending_singles<const SPANS: bool>(singles: &mut Vec<Unit>, out: &mut Normalized) {
     let letters = singles.len() / 2;
     let join = letters >= 3
         && (letters >= 5
