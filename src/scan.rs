@@ -180,7 +180,13 @@ mod tests {
         assert_eq!(lines.len(), 5);
         let v: serde_json::Value = serde_json::from_str(lines[2]).unwrap();
         assert_eq!(v["flagged"], true);
-        assert_eq!(v["matches"][0]["text"], "veux mourir");
+        let texts: Vec<&str> = v["matches"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|m| m["text"].as_str())
+            .collect();
+        assert!(texts.contains(&"veux mourir"), "{texts:?}");
         let v: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
         assert_eq!(v["flagged"], false);
         assert_eq!(v["severity"], "none");

@@ -280,7 +280,7 @@ fn quality_on_the_shared_data_stays_above_the_measured_floors() {
         r.high_critical_recall()
     );
     assert!(r.recall() >= 0.99, "recall {}", r.recall());
-    assert!(r.fp_rate() <= 0.01, "FP rate {}", r.fp_rate());
+    assert!(r.fp_rate() <= 0.0, "FP rate {}", r.fp_rate());
     for c in &r.categories {
         let recall = c.found as f64 / c.positives.max(1) as f64;
         assert!(recall >= 0.99, "{} recall {recall}", c.category);
@@ -338,10 +338,12 @@ fn assert_floors(r: &eval::LabelledScore, recall: f64, high_critical: f64, fp: f
 fn quality_on_the_repository_sets_stays_above_the_measured_floors() {
     // Tune sets: rule authors read their misses. Holdout sets: nobody who edits the rules
     // reads them; they say how the rules do on wording their authors never saw.
-    assert_floors(&repo_set("fr", "tune"), 0.96, 0.99, 0.02);
-    assert_floors(&repo_set("fr", "holdout"), 0.68, 0.79, 0.08);
-    assert_floors(&repo_set("en", "tune"), 0.99, 0.99, 0.02);
-    assert_floors(&repo_set("en", "holdout"), 0.58, 0.67, 0.07);
+    assert_floors(&repo_set("fr", "tune"), 0.96, 0.99, 0.0);
+    assert_floors(&repo_set("fr", "tune2"), 0.98, 0.99, 0.0);
+    assert_floors(&repo_set("fr", "holdout"), 0.72, 0.83, 0.06);
+    assert_floors(&repo_set("en", "tune"), 0.99, 0.99, 0.0);
+    assert_floors(&repo_set("en", "tune2"), 0.99, 0.99, 0.0);
+    assert_floors(&repo_set("en", "holdout"), 0.68, 0.78, 0.06);
 }
 
 #[test]

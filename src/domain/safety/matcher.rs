@@ -43,10 +43,16 @@ struct Pat {
     strong: bool,
     /// Some target is a signal rule: a hit may flag the message through a combination.
     signal: bool,
-    targets: Range<usize>,
+    /// Range in `RuleSet::targets` (u32 keeps this table small and cache-friendly).
+    first_target: u32,
+    end_target: u32,
 }
 
 impl Pat {
+    fn targets(&self) -> Range<usize> {
+        self.first_target as usize..self.end_target as usize
+    }
+
     /// The match `[start, end)` of this pattern respects its word boundaries in `hay`.
     #[inline]
     fn bounded(&self, hay: &[u8], start: usize, end: usize) -> bool {
@@ -401,7 +407,7 @@ impl RuleSet {
             if !(p.strong || p.signal) {
                 continue;
             }
-            for t in &self.targets[p.targets.clone()] {
+            for t in &self.targets[p.targets()] {
                 match *t {
                     Target::When(r) => when.push(r),
                     Target::Rule(r) if self.rules[r as usize].severity.is_none() => {
@@ -479,7 +485,7 @@ impl RuleSet {
         let r = &self.rules[rule as usize];
         let span = (at.s, at.e);
         let has = |g: &Found, want: &dyn Fn(Target) -> bool| {
-            self.targets[self.pats[g.pat as usize].targets.clone()]
+            self.targets[self.pats[g.pat as usize].targets()]
                 .iter()
                 .any(|t| want(*t))
         };
@@ -525,7 +531,7 @@ impl RuleSet {
             let p = &self.pats[f.pat as usize];
             let (s, e) = view.original_span(f.s as usize, f.e as usize);
             let (s, e) = (to_u32(s), to_u32(e));
-            for t in &self.targets[p.targets.clone()] {
+            for t in &self.targets[p.targets()] {
                 match *t {
                     Target::Rule(r) => hits.push(self.hit(r, s, e)),
                     Target::RuleException(r) => rule_exc.push(Span { id: r, s, e }),
@@ -1008,7 +1014,8 @@ fn compile(specs: Specs) -> Result<RuleSet, RuleError> {
             right: term.right,
             strong,
             signal,
-            targets: start..targets.len(),
+            first_target: to_u32(start),
+            end_target: to_u32(targets.len()),
         });
         texts.push(term.text);
     }
