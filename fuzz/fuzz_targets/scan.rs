@@ -1,5 +1,6 @@
 //! Fuzz normalisation and matching: any bytes (lossily decoded) must scan without panicking,
-//! with every span inside the original text on char boundaries, and normalisation idempotent.
+//! with every span inside the original text on char boundaries, the same decision with and
+//! without the shortcut for harmless messages, and normalisation idempotent.
 //! Run: `cargo +nightly fuzz run scan` from the repository root.
 #![no_main]
 
@@ -20,6 +21,11 @@ fuzz_target!(|data: &[u8]| {
         assert!(m.start < m.end && m.end <= text.len());
         assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
     }
+    let full = rules().explain(&text);
+    assert_eq!(
+        (scan.flagged, scan.severity, &scan.categories, &scan.matches),
+        (full.flagged, full.severity, &full.categories, &full.matches)
+    );
     let once = normalize(&text);
     assert_eq!(normalize(&once), once);
 });

@@ -43,6 +43,8 @@ struct Pat {
     strong: bool,
     /// Some target is a signal rule: a hit may flag the message through a combination.
     signal: bool,
+    /// Some target rule is in a combo's anchor group (see `compile`).
+    anchor: bool,
     /// Range in `RuleSet::targets` (u32 keeps this table small and cache-friendly).
     first_target: u32,
     end_target: u32,
@@ -326,9 +328,9 @@ impl RuleSet {
             norm.run_text_only(text, false, digits);
             self.find(digits, found_digits);
         }
-        present.clear();
-        let mut may_flag = self.may_flag(main, found_main, present, when, candidates)
-            || (has_digit_view && self.may_flag(digits, found_digits, present, when, candidates));
+        let mut may_flag = self.strong_hit(main, found_main, when)
+            || (has_digit_view && self.strong_hit(digits, found_digits, when))
+            || self.signals_may_combine([found_main, found_digits], present, candidates);
         if !may_flag && !when.is_empty() {
             // Regex prefilters hit: run those regexes on the text, as the full pass would.
             when.sort_unstable();
@@ -384,46 +386,66 @@ impl RuleSet {
         }
     }
 
-    /// False only when nothing found in `view` can flag the message: no surviving hit of a
-    /// flagging rule, no masked word, and no set of signal hits that could complete a
-    /// combination. Rules whose regex prefilter hit are pushed to `when` for the caller to
-    /// run. (Exceptions are ignored here: they can only remove hits.) Signal hits
-    /// accumulate in `present` across calls, as the full pass pools both views' hits.
-    fn may_flag(
-        &self,
-        view: &Normalized,
-        found: &[Found],
-        present: &mut Vec<u64>,
-        when: &mut Vec<u32>,
-        candidates: &mut Vec<u64>,
-    ) -> bool {
+    /// True when something found in `view` flags the message on its own: a hit of a flagging
+    /// rule that survives its exceptions, or a masked word. Rules whose regex prefilter hit are
+    /// pushed to `when` for the caller to run.
+    fn strong_hit(&self, view: &Normalized, found: &[Found], when: &mut Vec<u32>) -> bool {
         if !self.wild.is_empty() && view.as_bytes().contains(&b'*') {
             return true;
         }
-        present.resize(self.rules.len().div_ceil(64), 0);
-        let mut signals = present.iter().any(|&w| w != 0);
         for f in found {
             let p = &self.pats[f.pat as usize];
-            if !(p.strong || p.signal) {
+            if !p.strong {
                 continue;
             }
             for t in &self.targets[p.targets()] {
                 match *t {
                     Target::When(r) => when.push(r),
-                    Target::Rule(r) if self.rules[r as usize].severity.is_none() => {
-                        set_bit(present, r);
-                        signals = true;
+                    Target::Rule(r)
+                        if self.rules[r as usize].severity.is_some()
+                            && self.survives(r, f, found) =>
+                    {
+                        return true;
                     }
-                    Target::Rule(r) => {
-                        if self.survives(r, f, found) {
-                            return true;
-                        }
-                    }
-                    Target::RuleException(_) | Target::Exception(_) => {}
+                    _ => {}
                 }
             }
         }
-        signals && self.combo_possible(present, candidates)
+        false
+    }
+
+    /// True when the signal hits of both views (pooled, as the full pass pools them) could
+    /// complete a flagging combination. Nothing is looked at unless some hit belongs to a
+    /// combo's anchor group, which no combo can do without.
+    fn signals_may_combine(
+        &self,
+        views: [&[Found]; 2],
+        present: &mut Vec<u64>,
+        candidates: &mut Vec<u64>,
+    ) -> bool {
+        let anchored = views
+            .iter()
+            .flat_map(|v| v.iter())
+            .any(|f| self.pats[f.pat as usize].anchor);
+        if !anchored {
+            return false;
+        }
+        present.clear();
+        present.resize(self.rules.len().div_ceil(64), 0);
+        for f in views.iter().flat_map(|v| v.iter()) {
+            let p = &self.pats[f.pat as usize];
+            if !p.signal {
+                continue;
+            }
+            for t in &self.targets[p.targets()] {
+                if let Target::Rule(r) = *t {
+                    if self.rules[r as usize].severity.is_none() {
+                        set_bit(present, r);
+                    }
+                }
+            }
+        }
+        self.combo_possible(present, candidates)
     }
 
     /// Whether the rules in `present` could complete a flagging combination. Only combos
@@ -1014,6 +1036,7 @@ fn compile(specs: Specs) -> Result<RuleSet, RuleError> {
             right: term.right,
             strong,
             signal,
+            anchor: false,
             first_target: to_u32(start),
             end_target: to_u32(targets.len()),
         });
@@ -1058,6 +1081,11 @@ fn compile(specs: Specs) -> Result<RuleSet, RuleError> {
         for (r, _) in anchor.iter().enumerate().filter(|(_, &member)| member) {
             combos_by_rule[r].push(to_u32(ci));
         }
+    }
+    for p in &mut pats {
+        p.anchor = targets[p.targets()]
+            .iter()
+            .any(|t| matches!(*t, Target::Rule(r) if !combos_by_rule[r as usize].is_empty()));
     }
     Ok(RuleSet {
         ac,
