@@ -28,7 +28,10 @@ const BUILTIN: &[(&str, &str)] = &[
 
 #[derive(Debug, Clone, Copy)]
 enum Target {
+    /// A rule that flags on its own.
     Rule(u32),
+    /// A signal rule (no severity): it only counts inside combinations.
+    Signal(u32),
     RuleException(u32),
     Exception(u32),
     When(u32),
@@ -401,12 +404,7 @@ impl RuleSet {
             for t in &self.targets[p.targets()] {
                 match *t {
                     Target::When(r) => when.push(r),
-                    Target::Rule(r)
-                        if self.rules[r as usize].severity.is_some()
-                            && self.survives(r, f, found) =>
-                    {
-                        return true;
-                    }
+                    Target::Rule(r) if self.survives(r, f, found) => return true,
                     _ => {}
                 }
             }
@@ -438,10 +436,8 @@ impl RuleSet {
                 continue;
             }
             for t in &self.targets[p.targets()] {
-                if let Target::Rule(r) = *t {
-                    if self.rules[r as usize].severity.is_none() {
-                        set_bit(present, r);
-                    }
+                if let Target::Signal(r) = *t {
+                    set_bit(present, r);
                 }
             }
         }
@@ -555,7 +551,7 @@ impl RuleSet {
             let (s, e) = (to_u32(s), to_u32(e));
             for t in &self.targets[p.targets()] {
                 match *t {
-                    Target::Rule(r) => hits.push(self.hit(r, s, e)),
+                    Target::Rule(r) | Target::Signal(r) => hits.push(self.hit(r, s, e)),
                     Target::RuleException(r) => rule_exc.push(Span { id: r, s, e }),
                     Target::Exception(x) => exc.push(Span { id: x, s, e }),
                     Target::When(r) => when.push(r),
@@ -910,7 +906,12 @@ fn compile(specs: Specs) -> Result<RuleSet, RuleError> {
         note_id(&r.id, &r.origin)?;
         let ri = to_u32(i);
         for t in &r.terms {
-            by_term.entry(t.clone()).or_default().push(Target::Rule(ri));
+            let target = if r.severity.is_some() {
+                Target::Rule(ri)
+            } else {
+                Target::Signal(ri)
+            };
+            by_term.entry(t.clone()).or_default().push(target);
             if t.left && !t.text.contains(' ') && r.severity.is_some() {
                 wild.push(WildTerm {
                     text: t.text.as_bytes().into(),
@@ -1023,13 +1024,10 @@ fn compile(specs: Specs) -> Result<RuleSet, RuleError> {
     for (term, ts) in entries {
         let start = targets.len();
         let strong = ts.iter().any(|t| match *t {
-            Target::Rule(r) => rules[r as usize].severity.is_some(),
-            Target::When(_) => true,
-            Target::RuleException(_) | Target::Exception(_) => false,
+            Target::Rule(_) | Target::When(_) => true,
+            Target::Signal(_) | Target::RuleException(_) | Target::Exception(_) => false,
         });
-        let signal = ts
-            .iter()
-            .any(|t| matches!(*t, Target::Rule(r) if rules[r as usize].severity.is_none()));
+        let signal = ts.iter().any(|t| matches!(*t, Target::Signal(_)));
         targets.extend(ts);
         pats.push(Pat {
             left: term.left,
@@ -1062,7 +1060,7 @@ fn compile(specs: Specs) -> Result<RuleSet, RuleError> {
     // group with the fewest terms, so common signals ("je", "mon") rarely wake a combo up.
     let mut terms_of = vec![0usize; rules.len()];
     for t in &targets {
-        if let Target::Rule(r) = *t {
+        if let Target::Rule(r) | Target::Signal(r) = *t {
             terms_of[r as usize] += 1;
         }
     }
@@ -1085,7 +1083,7 @@ fn compile(specs: Specs) -> Result<RuleSet, RuleError> {
     for p in &mut pats {
         p.anchor = targets[p.targets()]
             .iter()
-            .any(|t| matches!(*t, Target::Rule(r) if !combos_by_rule[r as usize].is_empty()));
+            .any(|t| matches!(*t, Target::Rule(r) | Target::Signal(r) if !combos_by_rule[r as usize].is_empty()));
     }
     Ok(RuleSet {
         ac,
