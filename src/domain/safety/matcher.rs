@@ -1057,11 +1057,15 @@ fn compile(specs: Specs) -> Result<RuleSet, RuleError> {
         })?;
     // The shortcut looks a combo up only through the rules of ONE of its groups, its anchor: a
     // combo cannot hold unless every group, the anchor included, has a hit. The anchor is the
-    // group with the fewest terms, so common signals ("je", "mon") rarely wake a combo up.
+    // group least likely to hit, estimated from its terms, short ones weighing most ("t", "tu",
+    // "je" are everywhere, "dolipranes" is not), so common signals rarely wake a combo up.
     let mut terms_of = vec![0usize; rules.len()];
-    for t in &targets {
-        if let Target::Rule(r) | Target::Signal(r) = *t {
-            terms_of[r as usize] += 1;
+    for (p, text) in pats.iter().zip(&texts) {
+        let weight = 1usize << (2 * (6 - text.len().min(6)));
+        for t in &targets[p.targets()] {
+            if let Target::Rule(r) | Target::Signal(r) = *t {
+                terms_of[r as usize] += weight;
+            }
         }
     }
     let mut combos_by_rule: Vec<Vec<u32>> = vec![Vec::new(); rules.len()];
