@@ -445,37 +445,29 @@ impl RuleSet {
     }
 
     /// Whether the rules in `present` could complete a flagging combination. Only combos
-    /// whose anchor group has a present rule are looked at; a combo that could hold counts as present in
-    /// turn, until nothing changes: a superset of what `apply_combos` can build, whatever the
-    /// order.
+    /// whose anchor group has a present rule are looked at; a combo that could hold counts as
+    /// present in turn, until nothing changes: a superset of what `apply_combos` can build,
+    /// whatever the order.
     fn combo_possible(&self, present: &mut [u64], candidates: &mut Vec<u64>) -> bool {
         // `candidates` is a bit set over combos.
         candidates.clear();
         candidates.resize(self.combos.len().div_ceil(64), 0);
-        for (w, &word) in present.iter().enumerate() {
-            let mut bits = word;
-            while bits != 0 {
-                let r = w * 64 + bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                for &ci in self.combos_by_rule.get(r).into_iter().flatten() {
-                    set_bit(candidates, ci);
-                }
+        for r in ones(present) {
+            for &ci in self.combos_by_rule.get(r).into_iter().flatten() {
+                set_bit(candidates, ci);
             }
         }
         loop {
             let mut grew = false;
             for w in 0..candidates.len() {
-                let mut bits = candidates[w];
-                candidates[w] = 0;
-                while bits != 0 {
-                    let ci = w * 64 + bits.trailing_zeros() as usize;
-                    bits &= bits - 1;
+                // Take this word's candidates; combos woken up meanwhile wait for a later round.
+                let word = std::mem::take(&mut candidates[w]);
+                for ci in ones(&[word]).map(|bit| w * 64 + bit) {
                     let c = &self.combos[ci];
                     if has_bit(present, c.rule) {
                         continue;
                     }
-                    let possible = c.group_bits.iter().all(|g| group_hit(g, present));
-                    if !possible {
+                    if !c.group_bits.iter().all(|g| group_hit(g, present)) {
                         continue;
                     }
                     if self.rules[c.rule as usize].severity.is_some() {
@@ -495,43 +487,72 @@ impl RuleSet {
     }
 
     /// Whether a hit of the flagging rule `rule` at `at` keeps a severity once the exceptions
-    /// among `found` are applied as [`RuleSet::apply_exceptions`] does. Spans are compared in
-    /// normalised offsets: spans that overlap there also overlap in the original text (the map
-    /// is monotone), so the full pass applies at least these exceptions and, as exceptions only
-    /// ever lower a severity, never ends higher than this says.
+    /// among `found` are applied ([`RuleSet::after_exceptions`], as in the full pass). Spans are
+    /// compared in normalised offsets: spans that overlap there also overlap in the original
+    /// text (the map is monotone), so the full pass applies at least these exceptions and, as
+    /// exceptions only ever lower a severity, never ends higher than this says.
     fn survives(&self, rule: u32, at: &Found, found: &[Found]) -> bool {
-        let r = &self.rules[rule as usize];
         let span = (at.s, at.e);
         let has = |g: &Found, want: &dyn Fn(Target) -> bool| {
             self.targets[self.pats[g.pat as usize].targets()]
                 .iter()
                 .any(|t| want(*t))
         };
-        let inline = found.iter().any(|g| {
-            overlaps((g.s, g.e), span)
-                && has(g, &|t| matches!(t, Target::RuleException(x) if x == rule))
-        });
-        if inline {
-            return false;
+        let sev = self.rules[rule as usize].severity.unwrap_or(Severity::Low);
+        let after = self.after_exceptions(
+            rule,
+            sev,
+            || {
+                found.iter().find(|g| {
+                    overlaps((g.s, g.e), span)
+                        && has(g, &|t| matches!(t, Target::RuleException(x) if x == rule))
+                })
+            },
+            |xi, scope| {
+                found.iter().find(|g| {
+                    (scope == Scope::Message || overlaps((g.s, g.e), span))
+                        && has(g, &|t| matches!(t, Target::Exception(i) if i == xi))
+                })
+            },
+            |_, _, _, _| {},
+        );
+        after > Severity::None
+    }
+
+    /// The one way exceptions act, for the full pass and the shortcut alike: an inline
+    /// exception of the rule found over the hit (`inline`) cancels it; otherwise each of the
+    /// rule's shared exceptions found where its scope asks (`shared(index, scope)`) cancels or
+    /// lowers it, in order, until nothing is left. `applied` hears each step (label, from, to,
+    /// where the exception's words were). Returns the severity left.
+    fn after_exceptions<S>(
+        &self,
+        rule: u32,
+        mut sev: Severity,
+        inline: impl FnOnce() -> Option<S>,
+        mut shared: impl FnMut(u32, Scope) -> Option<S>,
+        mut applied: impl FnMut(Applied<'_>, Severity, Severity, S),
+    ) -> Severity {
+        if let Some(at) = inline() {
+            applied(Applied::Inline, sev, Severity::None, at);
+            return Severity::None;
         }
-        let mut sev = r.severity.unwrap_or(Severity::Low);
+        let r = &self.rules[rule as usize];
         for &xi in &r.exceptions {
             if sev == Severity::None {
                 break;
             }
             let x = &self.exceptions[xi as usize];
-            let hit = found.iter().any(|g| {
-                (x.scope == Scope::Message || overlaps((g.s, g.e), span))
-                    && has(g, &|t| matches!(t, Target::Exception(i) if i == xi))
-            });
-            if hit {
-                sev = match x.action {
-                    Action::Cancel => Severity::None,
-                    Action::Lower => sev.lowered(),
-                };
-            }
+            let Some(at) = shared(xi, x.scope) else {
+                continue;
+            };
+            let to = match (x.action, r.severity) {
+                (Action::Cancel, _) | (Action::Lower, None) => Severity::None,
+                (Action::Lower, Some(_)) => sev.lowered(),
+            };
+            applied(Applied::Shared(&x.id), sev, to, at);
+            sev = to;
         }
-        sev > Severity::None
+        sev
     }
 
     /// Turns the matches `found` in `view` (normalised again, now with its map) into hits,
@@ -633,39 +654,24 @@ impl RuleSet {
             return;
         }
         for h in hits.iter_mut().skip(from) {
-            let rule = &self.rules[h.rule as usize];
-            let span = (h.s, h.e);
-            if let Some(x) = rule_exc
-                .iter()
-                .find(|x| x.id == h.rule && overlaps((x.s, x.e), span))
-            {
-                record(
-                    out,
-                    format!("{}#exceptions", rule.id),
-                    rule,
-                    h,
-                    Severity::None,
-                    x,
-                );
-                h.sev = Severity::None;
-                continue;
-            }
-            for &xi in &rule.exceptions {
-                if h.sev == Severity::None {
-                    break;
-                }
-                let x = &self.exceptions[xi as usize];
-                let found = exc.iter().find(|s| {
-                    s.id == xi && (x.scope == Scope::Message || overlaps((s.s, s.e), span))
-                });
-                let Some(at) = found else { continue };
-                let to = match (x.action, rule.severity) {
-                    (Action::Cancel, _) | (Action::Lower, None) => Severity::None,
-                    (Action::Lower, Some(_)) => h.sev.lowered(),
-                };
-                record(out, x.id.clone(), rule, h, to, at);
-                h.sev = to;
-            }
+            let (rule, span) = (h.rule, (h.s, h.e));
+            h.sev = self.after_exceptions(
+                rule,
+                h.sev,
+                || {
+                    rule_exc
+                        .iter()
+                        .find(|x| x.id == rule && overlaps((x.s, x.e), span))
+                },
+                |xi, scope| {
+                    exc.iter().find(|x| {
+                        x.id == xi && (scope == Scope::Message || overlaps((x.s, x.e), span))
+                    })
+                },
+                |label, from, to, at| {
+                    record(out, label, &self.rules[rule as usize], from, to, span, at);
+                },
+            );
         }
     }
 
@@ -745,25 +751,39 @@ impl RuleSet {
     }
 }
 
+/// Which exception acted on a hit.
+#[derive(Debug, Clone, Copy)]
+enum Applied<'a> {
+    /// One of the rule's own `exceptions`.
+    Inline,
+    /// A shared `[[exception]]`, by id.
+    Shared(&'a str),
+}
+
 fn record(
     out: &mut Scan,
-    exception: String,
+    label: Applied<'_>,
     rule: &CompiledRule,
-    h: &Hit,
+    from: Severity,
     to: Severity,
+    span: (u32, u32),
     at: &Span,
 ) {
     if rule.severity.is_none() {
         // Cancelled signals are not worth explaining one by one.
         return;
     }
+    let exception = match label {
+        Applied::Inline => format!("{}#exceptions", rule.id),
+        Applied::Shared(id) => id.to_owned(),
+    };
     out.exceptions.push(ExceptionApplied {
         exception,
         rule: rule.id.clone(),
-        from: h.sev,
+        from,
         to,
-        start: h.s as usize,
-        end: h.e as usize,
+        start: span.0 as usize,
+        end: span.1 as usize,
         exception_start: at.s as usize,
         exception_end: at.e as usize,
     });
@@ -815,6 +835,20 @@ fn group_hit(group: &[(u32, u64)], present: &[u64]) -> bool {
     group
         .iter()
         .any(|&(w, mask)| present.get(w as usize).is_some_and(|p| p & mask != 0))
+}
+
+/// Indexes of the set bits, in order.
+fn ones(bits: &[u64]) -> impl Iterator<Item = usize> + '_ {
+    bits.iter().enumerate().flat_map(|(w, &word)| {
+        let mut rest = word;
+        std::iter::from_fn(move || {
+            (rest != 0).then(|| {
+                let i = w * 64 + rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                i
+            })
+        })
+    })
 }
 
 fn has_bit(bits: &[u64], i: u32) -> bool {
@@ -1040,8 +1074,8 @@ fn compile(specs: Specs) -> Result<RuleSet, RuleError> {
         });
         texts.push(term.text);
     }
-    // A DFA is the fastest automaton and costs about 1.7 KiB per pattern (30 MiB for the
-    // 18,000 shipped ones); past 60,000 patterns a contiguous NFA bounds memory instead.
+    // A DFA is the fastest automaton and costs about 1.7 KiB per pattern (39 MiB for the
+    // 24,000 shipped ones); past 60,000 patterns a contiguous NFA bounds memory instead.
     let ac = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
         .kind(Some(if texts.len() <= 60_000 {
@@ -1059,12 +1093,12 @@ fn compile(specs: Specs) -> Result<RuleSet, RuleError> {
     // combo cannot hold unless every group, the anchor included, has a hit. The anchor is the
     // group least likely to hit, estimated from its terms, short ones weighing most ("t", "tu",
     // "je" are everywhere, "dolipranes" is not), so common signals rarely wake a combo up.
-    let mut terms_of = vec![0usize; rules.len()];
+    let mut commonness = vec![0usize; rules.len()];
     for (p, text) in pats.iter().zip(&texts) {
         let weight = 1usize << (2 * (6 - text.len().min(6)));
         for t in &targets[p.targets()] {
             if let Target::Rule(r) | Target::Signal(r) = *t {
-                terms_of[r as usize] += weight;
+                commonness[r as usize] += weight;
             }
         }
     }
@@ -1074,7 +1108,7 @@ fn compile(specs: Specs) -> Result<RuleSet, RuleError> {
             g.iter()
                 .enumerate()
                 .filter(|(_, &member)| member)
-                .map(|(r, _)| terms_of[r].max(1))
+                .map(|(r, _)| commonness[r].max(1))
                 .sum()
         };
         let Some(anchor) = c.groups.iter().min_by_key(|g| weight(g)) else {

@@ -372,8 +372,8 @@ impl Normalizer {
     }
 
     /// Fast path of pass 2 for a word that [`rewrite_word`] would only squeeze (see
-    /// [`is_plain`]): the vast majority of words. Does exactly what [`rewrite_word`] and the single-letter
-    /// logic would do, without copying the word. Returns false (doing nothing) for other words.
+    /// [`is_plain`]): the vast majority of words. Does exactly what [`rewrite_word`] and the
+    /// single-letter logic would do, without copying the word. Returns false (doing nothing) for other words.
     #[inline]
     fn plain_word<const SPANS: bool>(
         &mut self,
@@ -518,9 +518,6 @@ fn is_plain(word: &[u8]) -> bool {
             k += 1;
             continue;
         }
-        if b.is_ascii_digit() || matches!(b, b'@' | b'$' | b'|' | b'_' | b'*') {
-            return false;
-        }
         if matches!(b, b'.' | b'!') {
             let mut m = k;
             while m < word.len() && matches!(word[m], b'.' | b'!') {
@@ -533,6 +530,10 @@ fn is_plain(word: &[u8]) -> bool {
             }
             k = m;
             continue;
+        }
+        // Any other digit, leet symbol or mask may be rewritten.
+        if b.is_ascii_digit() || leet_symbol(b).is_some() || is_mask(b) {
+            return false;
         }
         k += 1;
     }
