@@ -1,6 +1,6 @@
 //! Prints the flagger's quality tables.
 //!
-//! Always scored: the repository's own labelled sets, `eval/{fr,en}/{tune,tune2,holdout}.tsv` (see
+//! Always scored: the repository's own labelled sets, `eval/{fr,en}/{tune,tune2,tune3,holdout}.tsv` (see
 //! `eval/README.md`). Also scored when `PROMENEUR_EVAL_DIR` names the shared data (which stays
 //! outside the repository): `fr-youth-visible.tsv` and `cyberagression-v1/*.csv`.
 //!
@@ -79,7 +79,7 @@ fn main() -> Result<()> {
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("eval");
     for lang in ["fr", "en"] {
-        for set in ["tune", "tune2", "holdout"] {
+        for set in ["tune", "tune2", "tune3", "holdout"] {
             let path = root.join(lang).join(format!("{set}.tsv"));
             let lines = read_tsv(&path)?;
             let name = format!("eval/{lang}/{set}.tsv");
