@@ -81,7 +81,7 @@ pub fn normalize(text: &str) -> String {
 }
 
 /// Pass-1 mapping of an ASCII byte: lowercase letters, separators (apostrophe, backquote, dash,
-/// whitespace) to a space, other controls dropped (0), everything else kept.
+/// whitespace, punctuation that cannot stand for a letter) to a space, other controls dropped (0), everything else kept.
 const ASCII_MAP: [u8; 128] = {
     let mut t = [0u8; 128];
     let mut b = 0u8;
@@ -89,6 +89,9 @@ const ASCII_MAP: [u8; 128] = {
         t[b as usize] = match b {
             b'A'..=b'Z' => b + 32,
             b'\'' | b'`' | b'-' | b'\t' | b'\n' | b'\r' | b' ' | 0x0B | 0x0C => b' ',
+            // Punctuation that never hides a letter ends a word, so `"mourir"`, `f r a p p e,`
+            // and `salut,toi` read as words; `. ! * _ @ $ |` stay for masks and leetspeak.
+            b',' | b';' | b':' | b'?' | b'"' | b'(' | b')' | b'[' | b']' | b'{' | b'}' => b' ',
             0..=0x1F | 0x7F => 0,
             _ => b,
         };
