@@ -198,12 +198,25 @@ struct Hit {
     sev: Severity,
 }
 
-/// A bounded automaton match, in normalised byte offsets.
+/// A bounded automaton match, in normalised byte offsets, with what the matcher needs of its
+/// pattern copied in (so later passes never go back to the 25,000-entry pattern table, whose
+/// entries are scattered in memory).
 #[derive(Debug, Clone, Copy)]
 struct Found {
-    pat: u32,
     s: u32,
     e: u32,
+    /// The pattern's range in `RuleSet::targets`.
+    first_target: u32,
+    end_target: u32,
+    strong: bool,
+    signal: bool,
+    anchor: bool,
+}
+
+impl Found {
+    fn targets(&self) -> Range<usize> {
+        self.first_target as usize..self.end_target as usize
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -490,8 +503,17 @@ impl RuleSet {
         boundary_hay(text, hay);
         let pats = &self.pats;
         self.ac.each_match(hay, |pat, start, end| {
-            let (s, e) = pats[pat as usize].unpad(start, end, text.len());
-            found.push(Found { pat, s, e });
+            let p = &pats[pat as usize];
+            let (s, e) = p.unpad(start, end, text.len());
+            found.push(Found {
+                s,
+                e,
+                first_target: p.first_target,
+                end_target: p.end_target,
+                strong: p.strong,
+                signal: p.signal,
+                anchor: p.anchor,
+            });
         });
     }
 
@@ -503,11 +525,10 @@ impl RuleSet {
             return true;
         }
         for f in found {
-            let p = &self.pats[f.pat as usize];
-            if !p.strong {
+            if !f.strong {
                 continue;
             }
-            for t in &self.targets[p.targets()] {
+            for t in &self.targets[f.targets()] {
                 match *t {
                     Target::When(r) => when.push(r),
                     Target::Rule(r) if self.survives(r, f, found) => return true,
@@ -527,21 +548,17 @@ impl RuleSet {
         present: &mut Vec<u64>,
         candidates: &mut Vec<u64>,
     ) -> bool {
-        let anchored = views
-            .iter()
-            .flat_map(|v| v.iter())
-            .any(|f| self.pats[f.pat as usize].anchor);
+        let anchored = views.iter().flat_map(|v| v.iter()).any(|f| f.anchor);
         if !anchored {
             return false;
         }
         present.clear();
         present.resize(self.rules.len().div_ceil(64), 0);
         for f in views.iter().flat_map(|v| v.iter()) {
-            let p = &self.pats[f.pat as usize];
-            if !p.signal {
+            if !f.signal {
                 continue;
             }
-            for t in &self.targets[p.targets()] {
+            for t in &self.targets[f.targets()] {
                 if let Target::Signal(r) = *t {
                     set_bit(present, r);
                 }
@@ -600,9 +617,7 @@ impl RuleSet {
     fn survives(&self, rule: u32, at: &Found, found: &[Found]) -> bool {
         let span = (at.s, at.e);
         let has = |g: &Found, want: &dyn Fn(Target) -> bool| {
-            self.targets[self.pats[g.pat as usize].targets()]
-                .iter()
-                .any(|t| want(*t))
+            self.targets[g.targets()].iter().any(|t| want(*t))
         };
         let sev = self.rules[rule as usize].severity.unwrap_or(Severity::Low);
         let after = self.after_exceptions(
@@ -673,10 +688,9 @@ impl RuleSet {
         when: &mut Vec<u32>,
     ) {
         for f in found {
-            let p = &self.pats[f.pat as usize];
             let (s, e) = view.original_span(f.s as usize, f.e as usize);
             let (s, e) = (to_u32(s), to_u32(e));
-            for t in &self.targets[p.targets()] {
+            for t in &self.targets[f.targets()] {
                 match *t {
                     Target::Rule(r) | Target::Signal(r) => hits.push(self.hit(r, s, e)),
                     Target::RuleException(r) => rule_exc.push(Span { id: r, s, e }),

@@ -1,12 +1,12 @@
 //! Normalisation of messages and rule terms, with a map back to the original text.
 //!
-//! Two linear passes over reusable buffers:
+//! One linear pass over reusable buffers, in two stages:
 //! 1. per character: NFKD (compatibility, which covers fullwidth and mathematical alphabets),
 //!    combining marks dropped (accents, zalgo), case folded, Cyrillic/Greek look-alikes folded to
 //!    Latin, invisible characters (zero-width, bidi overrides, controls) dropped, risk emoji turned
 //!    into word tokens, any other symbol or punctuation outside ASCII turned into a space;
-//! 2. per word: leetspeak (`su1c1de`, `c0c@ine`, `v!olee`) decoded inside words that also hold
-//!    letters, masks between letters removed (`sui.cide`) or kept as a wildcard (`s*icide`),
+//! 2. per word, as soon as a separator ends it: leetspeak (`su1c1de`, `c0c@ine`, `v!olee`)
+//!    decoded inside words that also hold letters, masks between letters removed (`sui.cide`) or kept as a wildcard (`s*icide`),
 //!    repeated letters squeezed (`mouriiiir`, and also doubled letters, so that `agression` and
 //!    `aggression` meet), and runs of spaced single letters joined (`m o u r i r`).
 //!
@@ -110,12 +110,12 @@ struct Folded {
     bytes: [u8; 4],
 }
 
-/// Pass-1 output of every char in U+0080..U+0250 (Latin-1, Latin Extended-A and -B), computed
-/// once by the general path.
+/// What [`fold_char`] emits for every char in U+0080..U+0250 (Latin-1, Latin Extended-A and
+/// -B), computed once by [`fold_char`] itself, so both agree by construction.
 fn latin_table() -> &'static [Folded] {
     static TABLE: std::sync::OnceLock<Vec<Folded>> = std::sync::OnceLock::new();
     TABLE.get_or_init(|| {
-        let mut n = Normalizer::default();
+        let mut buf = Vec::new();
         (0x80..LATIN_END)
             .map(|cp| {
                 let mut f = Folded {
@@ -123,11 +123,11 @@ fn latin_table() -> &'static [Folded] {
                     bytes: [0; 4],
                 };
                 if let Some(c) = char::from_u32(cp) {
-                    n.bytes.clear();
-                    n.non_ascii_slow::<false>(c, 0, 0);
-                    if n.bytes.len() <= f.bytes.len() {
-                        f.bytes[..n.bytes.len()].copy_from_slice(&n.bytes);
-                        f.len = n.bytes.len() as u8;
+                    buf.clear();
+                    fold_char(c, &mut buf);
+                    if buf.len() <= f.bytes.len() {
+                        f.bytes[..buf.len()].copy_from_slice(&buf);
+                        f.len = buf.len() as u8;
                     }
                 }
                 f
@@ -136,29 +136,108 @@ fn latin_table() -> &'static [Folded] {
     })
 }
 
+/// Pass 1 for one non-ASCII char: NFKD, combining marks and invisible characters dropped,
+/// lowercased, look-alikes folded, risk emoji turned into a token between spaces, any other
+/// symbol a space. Pushes the resulting bytes (spaces included) to `out`.
+fn fold_char(c: char, out: &mut Vec<u8>) {
+    if emoji::is_invisible(c) || is_combining_mark(c) {
+        return;
+    }
+    if let Some(token) = emoji::emoji_token(c) {
+        out.push(b' ');
+        out.extend_from_slice(token.as_bytes());
+        out.push(b' ');
+        return;
+    }
+    if emoji::is_apostrophe(c) || emoji::is_dash(c) || c.is_whitespace() {
+        out.push(b' ');
+        return;
+    }
+    if emoji::is_dot(c) {
+        out.push(b'.');
+        return;
+    }
+    // Anything that decomposes to nothing (a lone combining sequence) leaves no trace.
+    decompose_compatible(c, |d| {
+        if is_combining_mark(d) || emoji::is_invisible(d) {
+            return;
+        }
+        for l in d.to_lowercase() {
+            emit_folded(l, out, 0);
+        }
+    });
+}
+
+/// Emit one decomposed, lowercased char, folding look-alikes; non-alphanumerics become a
+/// space. Recurses (bounded) when case folding produced something that decomposes again.
+fn emit_folded(l: char, out: &mut Vec<u8>, depth: u8) {
+    if is_combining_mark(l) || emoji::is_invisible(l) {
+        return;
+    }
+    if l.is_ascii() {
+        let m = ASCII_MAP[usize::from(l as u8 & 0x7F)];
+        if m != 0 {
+            out.push(m);
+        }
+        return;
+    }
+    if let Some(f) = emoji::fold_letter(l) {
+        out.extend_from_slice(f.as_bytes());
+        return;
+    }
+    if emoji::is_dot(l) {
+        out.push(b'.');
+        return;
+    }
+    if !l.is_alphanumeric() || emoji::is_apostrophe(l) || emoji::is_dash(l) {
+        out.push(b' ');
+        return;
+    }
+    // Keep only characters that are stable under another round (NFKD + lowercase).
+    let mut stable = true;
+    let mut n = 0;
+    decompose_compatible(l, |d| {
+        n += 1;
+        if d != l {
+            stable = false;
+        }
+    });
+    if n != 1 || l.to_lowercase().ne(std::iter::once(l)) {
+        stable = false;
+    }
+    if stable {
+        let mut buf = [0u8; 4];
+        out.extend_from_slice(l.encode_utf8(&mut buf).as_bytes());
+    } else if depth < 3 {
+        let mut parts: Vec<char> = Vec::new();
+        decompose_compatible(l, |d| parts.extend(d.to_lowercase()));
+        for p in parts {
+            emit_folded(p, out, depth + 1);
+        }
+    }
+}
+
 /// Reusable scratch buffers for normalisation.
 #[derive(Debug, Default)]
 pub struct Normalizer {
-    /// Pass-1 output: bytes and their original spans.
+    /// The word being read: pass-1 bytes and their original spans (spans only when tracked).
     bytes: Vec<u8>,
     starts: Vec<u32>,
     ends: Vec<u32>,
-    /// Current word being rewritten in pass 2.
+    /// The word holds a byte other than a lowercase ASCII letter or a non-ASCII byte.
+    not_letters: bool,
+    /// The separator before the word (the last space seen).
+    sep: Unit,
+    decode_leet_digits: bool,
+    /// Pass-1 bytes of one non-ASCII char outside the Latin table.
+    chr: Vec<u8>,
+    /// The word being rewritten by [`rewrite_word`].
     word: Vec<Unit>,
     /// Pending run of single-letter words (for joining `m o u r i r`).
     singles: Vec<Unit>,
 }
 
-/// What pass 2's scan of a word found out on the way.
-#[derive(Debug, Clone, Copy)]
-struct WordShape {
-    /// Only lowercase ASCII letters and non-ASCII bytes.
-    letters_only: bool,
-    /// Some letter equals the byte before it (something to squeeze).
-    repeat: bool,
-}
-
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Default, Clone, Copy)]
 struct Unit {
     b: u8,
     s: u32,
@@ -180,6 +259,8 @@ impl Normalizer {
         self.run_impl::<false>(text, decode_leet_digits, out);
     }
 
+    /// One pass over the text: each char goes through pass 1 (see [`fold_char`]) and lands in
+    /// the current word; each separator hands the word to pass 2 ([`Normalizer::end_word`]).
     fn run_impl<const SPANS: bool>(
         &mut self,
         text: &str,
@@ -187,12 +268,70 @@ impl Normalizer {
         out: &mut Normalized,
     ) {
         out.clear();
-        self.pass1::<SPANS>(text);
-        self.pass2::<SPANS>(decode_leet_digits, out);
+        self.singles.clear();
+        self.clear_word();
+        self.decode_leet_digits = decode_leet_digits;
+        self.sep = Unit {
+            b: b' ',
+            s: 0,
+            e: 0,
+        };
+        let raw = text.as_bytes();
+        out.bytes.reserve(raw.len());
+        if SPANS {
+            out.starts.reserve(raw.len());
+            out.ends.reserve(raw.len());
+        }
+        let mut i = 0;
+        while i < raw.len() {
+            let b = raw[i];
+            if b.is_ascii() {
+                // Letters, digits and kept punctuation join the word; separators end it;
+                // other control characters are dropped.
+                match ASCII_MAP[usize::from(b)] {
+                    0 => {}
+                    b' ' => self.space::<SPANS>(i, i + 1, out),
+                    m => self.push_byte::<SPANS>(m, i, i + 1),
+                }
+                i += 1;
+                continue;
+            }
+            // `i` is always on a char boundary: ASCII bytes and whole chars are stepped over.
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            let e = i + c.len_utf8();
+            self.non_ascii::<SPANS>(c, i, e, out);
+            i = e;
+        }
+        if !self.bytes.is_empty() {
+            self.end_word::<SPANS>(out);
+        }
+        flush_singles::<SPANS>(&mut self.singles, out);
     }
 
+    fn clear_word(&mut self) {
+        self.bytes.clear();
+        self.starts.clear();
+        self.ends.clear();
+        self.not_letters = false;
+    }
+
+    /// One pass-1 byte of the current word. Repeated letters are squeezed as they come
+    /// (`mouriiiir`, and doubled letters too, so that `agression` and `aggression` meet): the
+    /// kept letter's span grows to cover the others.
     #[inline]
-    fn push1<const SPANS: bool>(&mut self, b: u8, s: usize, e: usize) {
+    fn push_byte<const SPANS: bool>(&mut self, b: u8, s: usize, e: usize) {
+        let letter = b.is_ascii_lowercase();
+        if letter && self.bytes.last() == Some(&b) {
+            if SPANS {
+                if let Some(last) = self.ends.last_mut() {
+                    *last = to_u32(e);
+                }
+            }
+            return;
+        }
+        self.not_letters |= !letter && b < 0x80;
         self.bytes.push(b);
         if SPANS {
             // Messages are capped far below 4 GiB by Discord; saturate rather than wrap.
@@ -201,309 +340,99 @@ impl Normalizer {
         }
     }
 
-    fn push1_str<const SPANS: bool>(&mut self, s: &str, start: usize, end: usize) {
-        for &b in s.as_bytes() {
-            self.push1::<SPANS>(b, start, end);
-        }
-    }
-
-    /// Original span of pass-1 byte `i` (zero when spans are not tracked).
+    /// A separator: the current word ends.
     #[inline]
-    fn span1<const SPANS: bool>(&self, i: usize) -> (u32, u32) {
-        if SPANS {
-            (self.starts[i], self.ends[i])
-        } else {
-            (0, 0)
+    fn space<const SPANS: bool>(&mut self, s: usize, e: usize, out: &mut Normalized) {
+        if !self.bytes.is_empty() {
+            self.end_word::<SPANS>(out);
         }
-    }
-
-    fn pass1<const SPANS: bool>(&mut self, text: &str) {
-        self.bytes.clear();
-        self.starts.clear();
-        self.ends.clear();
-        self.bytes.reserve(text.len());
-        if SPANS {
-            self.starts.reserve(text.len());
-            self.ends.reserve(text.len());
-        }
-        let raw = text.as_bytes();
-        let mut i = 0;
-        while i < raw.len() {
-            let b = raw[i];
-            if b.is_ascii() {
-                // A run of ASCII bytes that are kept (the usual case) is mapped in bulk: one
-                // table look-up per byte, and each byte's span is itself.
-                let before = self.bytes.len();
-                for &b in &raw[i..] {
-                    let m = if b.is_ascii() {
-                        ASCII_MAP[usize::from(b)]
-                    } else {
-                        0
-                    };
-                    if m == 0 {
-                        break;
-                    }
-                    self.bytes.push(m);
-                }
-                let run = self.bytes.len() - before;
-                if run == 0 {
-                    // A control character: dropped.
-                    i += 1;
-                    continue;
-                }
-                let end = i + run;
-                if SPANS {
-                    let (s, e) = (to_u32(i), to_u32(end));
-                    self.starts.extend(s..e);
-                    self.ends.extend(s.saturating_add(1)..e.saturating_add(1));
-                    // Saturated offsets (texts over 4 GiB) keep the three buffers aligned.
-                    let want = self.bytes.len();
-                    self.starts.resize(want, u32::MAX);
-                    self.ends.resize(want, u32::MAX);
-                }
-                i = end;
-                continue;
-            }
-            // `i` is always on a char boundary: ASCII bytes and whole chars are stepped over.
-            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
-                break;
-            };
-            let e = i + c.len_utf8();
-            self.non_ascii::<SPANS>(c, i, e);
-            i = e;
-        }
-    }
-
-    #[inline]
-    fn ascii<const SPANS: bool>(&mut self, b: u8, s: usize, e: usize) {
-        let m = ASCII_MAP[usize::from(b & 0x7F)];
-        if m != 0 {
-            self.push1::<SPANS>(m, s, e);
-        }
+        self.sep = Unit {
+            b: b' ',
+            s: to_u32(s),
+            e: to_u32(e),
+        };
     }
 
     /// One non-ASCII char: Latin letters with diacritics (the bulk of French text) come from a
-    /// table built once by [`Normalizer::non_ascii_slow`] itself, so both agree by construction.
+    /// table built once by [`fold_char`], anything else from [`fold_char`] itself.
     #[inline]
-    fn non_ascii<const SPANS: bool>(&mut self, c: char, s: usize, e: usize) {
+    fn non_ascii<const SPANS: bool>(&mut self, c: char, s: usize, e: usize, out: &mut Normalized) {
         let cp = u32::from(c);
         if cp < LATIN_END {
             let f = latin_table()[(cp - 0x80) as usize];
             if f.len != u8::MAX {
                 for &b in &f.bytes[..usize::from(f.len)] {
-                    self.push1::<SPANS>(b, s, e);
+                    self.feed::<SPANS>(b, s, e, out);
                 }
                 return;
             }
         }
-        self.non_ascii_slow::<SPANS>(c, s, e);
+        let mut chr = std::mem::take(&mut self.chr);
+        chr.clear();
+        fold_char(c, &mut chr);
+        for &b in &chr {
+            self.feed::<SPANS>(b, s, e, out);
+        }
+        self.chr = chr;
     }
 
-    fn non_ascii_slow<const SPANS: bool>(&mut self, c: char, s: usize, e: usize) {
-        if emoji::is_invisible(c) || is_combining_mark(c) {
-            return;
-        }
-        if let Some(token) = emoji::emoji_token(c) {
-            self.push1::<SPANS>(b' ', s, e);
-            self.push1_str::<SPANS>(token, s, e);
-            self.push1::<SPANS>(b' ', s, e);
-            return;
-        }
-        if emoji::is_apostrophe(c) || emoji::is_dash(c) || c.is_whitespace() {
-            self.push1::<SPANS>(b' ', s, e);
-            return;
-        }
-        if emoji::is_dot(c) {
-            self.push1::<SPANS>(b'.', s, e);
-            return;
-        }
-        // Anything that decomposes to nothing (a lone combining sequence) leaves no trace.
-        decompose_compatible(c, |d| {
-            if is_combining_mark(d) || emoji::is_invisible(d) {
-                return;
-            }
-            for l in d.to_lowercase() {
-                self.emit_folded::<SPANS>(l, s, e, 0);
-            }
-        });
-    }
-
-    /// Emit one decomposed, lowercased char, folding look-alikes; non-alphanumerics become a
-    /// space. Recurses (bounded) when case folding produced something that decomposes again.
-    fn emit_folded<const SPANS: bool>(&mut self, l: char, s: usize, e: usize, depth: u8) {
-        if is_combining_mark(l) || emoji::is_invisible(l) {
-            return;
-        }
-        if l.is_ascii() {
-            self.ascii::<SPANS>(l as u8, s, e);
-            return;
-        }
-        if let Some(f) = emoji::fold_letter(l) {
-            self.push1_str::<SPANS>(f, s, e);
-            return;
-        }
-        if emoji::is_dot(l) {
-            self.push1::<SPANS>(b'.', s, e);
-            return;
-        }
-        if !l.is_alphanumeric() || emoji::is_apostrophe(l) || emoji::is_dash(l) {
-            self.push1::<SPANS>(b' ', s, e);
-            return;
-        }
-        // Keep only characters that are stable under another round (NFKD + lowercase).
-        let mut stable = true;
-        let mut n = 0;
-        decompose_compatible(l, |d| {
-            n += 1;
-            if d != l {
-                stable = false;
-            }
-        });
-        if n != 1 || l.to_lowercase().ne(std::iter::once(l)) {
-            stable = false;
-        }
-        if stable {
-            let mut buf = [0u8; 4];
-            self.push1_str::<SPANS>(l.encode_utf8(&mut buf), s, e);
-        } else if depth < 3 {
-            let mut parts: Vec<char> = Vec::new();
-            decompose_compatible(l, |d| parts.extend(d.to_lowercase()));
-            for p in parts {
-                self.emit_folded::<SPANS>(p, s, e, depth + 1);
-            }
-        }
-    }
-
-    /// Fast path of pass 2 for a word that [`rewrite_word`] would only squeeze (see
-    /// [`is_plain`]): the vast majority of words. Does exactly what [`rewrite_word`] and the
-    /// single-letter logic would do, without copying the word. Returns false (doing nothing) for other words.
     #[inline]
-    fn plain_word<const SPANS: bool>(
-        &mut self,
-        i: usize,
-        j: usize,
-        shape: WordShape,
-        sep: Unit,
-        out: &mut Normalized,
-    ) -> bool {
-        let word = &self.bytes[i..j];
-        if !shape.letters_only && !is_plain(word) {
-            return false;
+    fn feed<const SPANS: bool>(&mut self, b: u8, s: usize, e: usize, out: &mut Normalized) {
+        if b == b' ' {
+            self.space::<SPANS>(s, e, out);
+        } else {
+            self.push_byte::<SPANS>(b, s, e);
         }
-        let first = word[0];
-        let single = word.len() == 1 || (shape.repeat && word.iter().all(|&b| b == first));
-        if single && first.is_ascii_lowercase() {
-            // Squeezes to one letter: part of a possible spelled-out run.
-            self.singles.push(sep);
-            self.singles.push(Unit {
-                b: first,
-                s: self.span1::<SPANS>(i).0,
-                e: self.span1::<SPANS>(j - 1).1,
-            });
-            return true;
-        }
-        flush_singles::<SPANS>(&mut self.singles, out);
-        push_sep::<SPANS>(out, sep);
-        if !shape.repeat {
-            out.bytes.extend_from_slice(word);
-            if SPANS {
-                out.starts.extend_from_slice(&self.starts[i..j]);
-                out.ends.extend_from_slice(&self.ends[i..j]);
-            }
-            return true;
-        }
-        // Copy the word in segments between squeezed letters.
-        let mut seg = i;
-        for k in i + 1..j {
-            let b = self.bytes[k];
-            if b.is_ascii_lowercase() && b == self.bytes[k - 1] {
-                out.bytes.extend_from_slice(&self.bytes[seg..k]);
-                if SPANS {
-                    out.starts.extend_from_slice(&self.starts[seg..k]);
-                    out.ends.extend_from_slice(&self.ends[seg..k]);
-                    // Squeezed: the kept letter's span grows to cover this one.
-                    if let Some(e) = out.ends.last_mut() {
-                        *e = self.ends[k];
-                    }
-                }
-                seg = k + 1;
-            }
-        }
-        out.bytes.extend_from_slice(&self.bytes[seg..j]);
-        if SPANS {
-            out.starts.extend_from_slice(&self.starts[seg..j]);
-            out.ends.extend_from_slice(&self.ends[seg..j]);
-        }
-        true
     }
 
-    fn pass2<const SPANS: bool>(&mut self, decode_leet_digits: bool, out: &mut Normalized) {
-        self.singles.clear();
-        let n = self.bytes.len();
-        out.bytes.reserve(n);
-        if SPANS {
-            out.starts.reserve(n);
-            out.ends.reserve(n);
-        }
-        let mut sep = Unit {
-            b: b' ',
-            s: 0,
-            e: 0,
-        };
-        let mut i = 0;
-        while i < n {
-            if self.bytes[i] == b' ' {
-                let (s, e) = self.span1::<SPANS>(i);
-                sep = Unit { b: b' ', s, e };
-                i += 1;
-                continue;
-            }
-            // One scan finds the word's end and whether it is letters only and has a repeat.
-            let (mut j, mut letters_only, mut repeat) = (i, true, false);
-            let mut prev = 0u8;
-            while j < n {
-                let b = self.bytes[j];
-                if b == b' ' {
-                    break;
-                }
-                let letter = b.is_ascii_lowercase();
-                letters_only &= letter || b >= 0x80;
-                repeat |= letter && b == prev;
-                prev = b;
-                j += 1;
-            }
-            let shape = WordShape {
-                letters_only,
-                repeat,
-            };
-            if self.plain_word::<SPANS>(i, j, shape, sep, out) {
-                i = j;
-                continue;
-            }
-            self.word.clear();
-            for k in i..j {
-                let (s, e) = self.span1::<SPANS>(k);
-                self.word.push(Unit {
-                    b: self.bytes[k],
-                    s,
-                    e,
-                });
-            }
-            out.leet_digits |= rewrite_word(&mut self.word, decode_leet_digits);
-            if self.word.len() == 1 && self.word[0].b.is_ascii_lowercase() {
-                // Pairs of (separator before, letter).
+    /// Pass 2 for the current (non-empty) word: leetspeak and masks (see [`rewrite_word`]),
+    /// then single letters held back for joining, or the word written out.
+    fn end_word<const SPANS: bool>(&mut self, out: &mut Normalized) {
+        let sep = self.sep;
+        if !self.not_letters || is_plain(&self.bytes) {
+            // Nothing to rewrite (letters were squeezed on the way in).
+            let first = self.bytes[0];
+            if self.bytes.len() == 1 && first.is_ascii_lowercase() {
+                // Pairs of (separator before, letter): part of a possible spelled-out run.
                 self.singles.push(sep);
-                self.singles.push(self.word[0]);
-            } else if !self.word.is_empty() {
+                self.singles.push(Unit {
+                    b: first,
+                    s: if SPANS { self.starts[0] } else { 0 },
+                    e: if SPANS { self.ends[0] } else { 0 },
+                });
+            } else {
                 flush_singles::<SPANS>(&mut self.singles, out);
                 push_sep::<SPANS>(out, sep);
-                for u in &self.word {
-                    push_out::<SPANS>(out, *u);
+                out.bytes.extend_from_slice(&self.bytes);
+                if SPANS {
+                    out.starts.extend_from_slice(&self.starts);
+                    out.ends.extend_from_slice(&self.ends);
                 }
             }
-            i = j;
+            self.clear_word();
+            return;
         }
-        flush_singles::<SPANS>(&mut self.singles, out);
+        self.word.clear();
+        for (k, &b) in self.bytes.iter().enumerate() {
+            let (s, e) = if SPANS {
+                (self.starts[k], self.ends[k])
+            } else {
+                (0, 0)
+            };
+            self.word.push(Unit { b, s, e });
+        }
+        self.clear_word();
+        out.leet_digits |= rewrite_word(&mut self.word, self.decode_leet_digits);
+        if self.word.len() == 1 && self.word[0].b.is_ascii_lowercase() {
+            self.singles.push(sep);
+            self.singles.push(self.word[0]);
+        } else if !self.word.is_empty() {
+            flush_singles::<SPANS>(&mut self.singles, out);
+            push_sep::<SPANS>(out, sep);
+            for u in &self.word {
+                push_out::<SPANS>(out, *u);
+            }
+        }
     }
 }
 
