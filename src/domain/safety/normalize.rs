@@ -70,6 +70,13 @@ impl Normalized {
         self.ends.clear();
         self.leet_digits = false;
     }
+
+    /// Keeps the first `len` bytes (and their spans, if tracked).
+    fn truncate(&mut self, len: usize) {
+        self.bytes.truncate(len);
+        self.starts.truncate(len);
+        self.ends.truncate(len);
+    }
 }
 
 /// Normalise `text` (allocating). For rule terms and tests; the matcher reuses a [`Normalizer`].
@@ -220,21 +227,27 @@ fn emit_folded(l: char, out: &mut Vec<u8>, depth: u8) {
 /// Reusable scratch buffers for normalisation.
 #[derive(Debug, Default)]
 pub struct Normalizer {
-    /// The word being read: pass-1 bytes and their original spans (spans only when tracked).
-    bytes: Vec<u8>,
-    starts: Vec<u32>,
-    ends: Vec<u32>,
+    /// A word is being written at the end of the output.
+    in_word: bool,
+    /// Where the current word starts in the output, and where its separator sits (the same
+    /// offset when it has none, at the very start).
+    word_start: usize,
+    sep_pos: usize,
     /// The word holds a byte other than a lowercase ASCII letter or a non-ASCII byte.
     not_letters: bool,
-    /// The separator before the word (the last space seen).
+    /// The separator before the next word (the last space seen).
     sep: Unit,
     decode_leet_digits: bool,
+    /// The run of single-letter words at the end of the output (`m o u r i r`): how many,
+    /// where it starts (its first separator), and whether one is not a common French
+    /// one-letter word.
+    run_len: usize,
+    run_start: usize,
+    run_uncommon: bool,
     /// Pass-1 bytes of one non-ASCII char outside the Latin table.
     chr: Vec<u8>,
     /// The word being rewritten by [`rewrite_word`].
     word: Vec<Unit>,
-    /// Pending run of single-letter words (for joining `m o u r i r`).
-    singles: Vec<Unit>,
 }
 
 #[derive(Debug, Default, Clone, Copy)]
@@ -259,8 +272,9 @@ impl Normalizer {
         self.run_impl::<false>(text, decode_leet_digits, out);
     }
 
-    /// One pass over the text: each char goes through pass 1 (see [`fold_char`]) and lands in
-    /// the current word; each separator hands the word to pass 2 ([`Normalizer::end_word`]).
+    /// One pass over the text: each char goes through pass 1 (see [`fold_char`]) and is
+    /// written straight to the output as part of the current word; each separator hands the
+    /// word to pass 2 ([`Normalizer::end_word`]), which leaves the usual word where it is.
     fn run_impl<const SPANS: bool>(
         &mut self,
         text: &str,
@@ -268,8 +282,10 @@ impl Normalizer {
         out: &mut Normalized,
     ) {
         out.clear();
-        self.singles.clear();
-        self.clear_word();
+        self.in_word = false;
+        self.not_letters = false;
+        self.run_len = 0;
+        self.run_uncommon = false;
         self.decode_leet_digits = decode_leet_digits;
         self.sep = Unit {
             b: b' ',
@@ -291,7 +307,7 @@ impl Normalizer {
                 match ASCII_MAP[usize::from(b)] {
                     0 => {}
                     b' ' => self.space::<SPANS>(i, i + 1, out),
-                    m => self.push_byte::<SPANS>(m, i, i + 1),
+                    m => self.push_byte::<SPANS>(m, i, i + 1, out),
                 }
                 i += 1;
                 continue;
@@ -304,46 +320,46 @@ impl Normalizer {
             self.non_ascii::<SPANS>(c, i, e, out);
             i = e;
         }
-        if !self.bytes.is_empty() {
+        if self.in_word {
             self.end_word::<SPANS>(out);
         }
-        flush_singles::<SPANS>(&mut self.singles, out);
+        let end = out.bytes.len();
+        self.close_run::<SPANS>(out, end);
     }
 
-    fn clear_word(&mut self) {
-        self.bytes.clear();
-        self.starts.clear();
-        self.ends.clear();
-        self.not_letters = false;
-    }
-
-    /// One pass-1 byte of the current word. Repeated letters are squeezed as they come
-    /// (`mouriiiir`, and doubled letters too, so that `agression` and `aggression` meet): the
-    /// kept letter's span grows to cover the others.
+    /// One pass-1 byte of the current word, written to the output (after the word's
+    /// separator when it is the word's first byte). Repeated letters are squeezed as they
+    /// come (`mouriiiir`, and doubled letters too, so that `agression` and `aggression`
+    /// meet): the kept letter's span grows to cover the others.
     #[inline]
-    fn push_byte<const SPANS: bool>(&mut self, b: u8, s: usize, e: usize) {
+    fn push_byte<const SPANS: bool>(&mut self, b: u8, s: usize, e: usize, out: &mut Normalized) {
         let letter = b.is_ascii_lowercase();
-        if letter && self.bytes.last() == Some(&b) {
+        if !self.in_word {
+            self.in_word = true;
+            self.sep_pos = out.bytes.len();
+            push_sep::<SPANS>(out, self.sep);
+            self.word_start = out.bytes.len();
+        } else if letter && out.bytes.last() == Some(&b) {
             if SPANS {
-                if let Some(last) = self.ends.last_mut() {
+                if let Some(last) = out.ends.last_mut() {
                     *last = to_u32(e);
                 }
             }
             return;
         }
         self.not_letters |= !letter && b < 0x80;
-        self.bytes.push(b);
+        out.bytes.push(b);
         if SPANS {
             // Messages are capped far below 4 GiB by Discord; saturate rather than wrap.
-            self.starts.push(to_u32(s));
-            self.ends.push(to_u32(e));
+            out.starts.push(to_u32(s));
+            out.ends.push(to_u32(e));
         }
     }
 
     /// A separator: the current word ends.
     #[inline]
     fn space<const SPANS: bool>(&mut self, s: usize, e: usize, out: &mut Normalized) {
-        if !self.bytes.is_empty() {
+        if self.in_word {
             self.end_word::<SPANS>(out);
         }
         self.sep = Unit {
@@ -381,58 +397,113 @@ impl Normalizer {
         if b == b' ' {
             self.space::<SPANS>(s, e, out);
         } else {
-            self.push_byte::<SPANS>(b, s, e);
+            self.push_byte::<SPANS>(b, s, e, out);
         }
     }
 
-    /// Pass 2 for the current (non-empty) word: leetspeak and masks (see [`rewrite_word`]),
-    /// then single letters held back for joining, or the word written out.
+    /// Pass 2 for the current (non-empty) word, which sits at the end of the output: a plain
+    /// word (see [`is_plain`]; the vast majority) stays as it is; others are rewritten
+    /// ([`rewrite_word`]: leetspeak, masks). A single letter joins the run of single letters;
+    /// any other word first closes that run ([`Normalizer::close_run`]).
     fn end_word<const SPANS: bool>(&mut self, out: &mut Normalized) {
-        let sep = self.sep;
-        if !self.not_letters || is_plain(&self.bytes) {
-            // Nothing to rewrite (letters were squeezed on the way in).
-            let first = self.bytes[0];
-            if self.bytes.len() == 1 && first.is_ascii_lowercase() {
-                // Pairs of (separator before, letter): part of a possible spelled-out run.
-                self.singles.push(sep);
-                self.singles.push(Unit {
-                    b: first,
-                    s: if SPANS { self.starts[0] } else { 0 },
-                    e: if SPANS { self.ends[0] } else { 0 },
-                });
+        self.in_word = false;
+        let not_letters = std::mem::take(&mut self.not_letters);
+        let word = &out.bytes[self.word_start..];
+        if !not_letters || is_plain(word) {
+            if word.len() == 1 && word[0].is_ascii_lowercase() {
+                let (at, letter) = (self.sep_pos, word[0]);
+                self.note_single(at, letter);
             } else {
-                flush_singles::<SPANS>(&mut self.singles, out);
-                push_sep::<SPANS>(out, sep);
-                out.bytes.extend_from_slice(&self.bytes);
-                if SPANS {
-                    out.starts.extend_from_slice(&self.starts);
-                    out.ends.extend_from_slice(&self.ends);
-                }
+                self.close_run::<SPANS>(out, self.sep_pos);
             }
-            self.clear_word();
             return;
         }
         self.word.clear();
-        for (k, &b) in self.bytes.iter().enumerate() {
+        for k in self.word_start..out.bytes.len() {
             let (s, e) = if SPANS {
-                (self.starts[k], self.ends[k])
+                (out.starts[k], out.ends[k])
             } else {
                 (0, 0)
             };
-            self.word.push(Unit { b, s, e });
+            self.word.push(Unit {
+                b: out.bytes[k],
+                s,
+                e,
+            });
         }
-        self.clear_word();
+        out.truncate(self.sep_pos);
         out.leet_digits |= rewrite_word(&mut self.word, self.decode_leet_digits);
-        if self.word.len() == 1 && self.word[0].b.is_ascii_lowercase() {
-            self.singles.push(sep);
-            self.singles.push(self.word[0]);
-        } else if !self.word.is_empty() {
-            flush_singles::<SPANS>(&mut self.singles, out);
-            push_sep::<SPANS>(out, sep);
-            for u in &self.word {
-                push_out::<SPANS>(out, *u);
-            }
+        if self.word.is_empty() {
+            return;
         }
+        let single = self.word.len() == 1 && self.word[0].b.is_ascii_lowercase();
+        if !single {
+            let end = out.bytes.len();
+            self.close_run::<SPANS>(out, end);
+        }
+        let at = out.bytes.len();
+        push_sep::<SPANS>(out, self.sep);
+        for u in &self.word {
+            push_out::<SPANS>(out, *u);
+        }
+        if single {
+            self.note_single(at, self.word[0].b);
+        }
+    }
+
+    /// A single-letter word was written at `at` (its separator, if any, included).
+    #[inline]
+    fn note_single(&mut self, at: usize, letter: u8) {
+        if self.run_len == 0 {
+            self.run_start = at;
+        }
+        self.run_len += 1;
+        self.run_uncommon |= !common_single(letter);
+    }
+
+    /// Ends the run of single letters, which occupies `out[run_start..end]`: joined into one
+    /// word when it looks spelled out (`m o u r i r`, repeated letters squeezed), else left as
+    /// it is. Whatever follows `end` (the current word) moves back accordingly.
+    fn close_run<const SPANS: bool>(&mut self, out: &mut Normalized, end: usize) {
+        let letters = std::mem::take(&mut self.run_len);
+        let uncommon = std::mem::take(&mut self.run_uncommon);
+        if !(letters >= 3 && (letters >= 5 || uncommon)) {
+            return;
+        }
+        let mut r = self.run_start;
+        if out.bytes[r] == b' ' {
+            // The first letter's separator stays.
+            r += 1;
+        }
+        let mut w = r;
+        let mut last = None;
+        while r < end {
+            let b = out.bytes[r];
+            if b != b' ' {
+                if last == Some(b) {
+                    if SPANS {
+                        out.ends[w - 1] = out.ends[r];
+                    }
+                } else {
+                    out.bytes[w] = b;
+                    if SPANS {
+                        out.starts[w] = out.starts[r];
+                        out.ends[w] = out.ends[r];
+                    }
+                    last = Some(b);
+                    w += 1;
+                }
+            }
+            r += 1;
+        }
+        let removed = end - w;
+        out.bytes.copy_within(end.., w);
+        let len = out.bytes.len() - removed;
+        if SPANS {
+            out.starts.copy_within(end.., w);
+            out.ends.copy_within(end.., w);
+        }
+        out.truncate(len);
     }
 }
 
@@ -501,46 +572,6 @@ fn common_single(b: u8) -> bool {
         b,
         b'a' | b'y' | b'j' | b'l' | b'c' | b'd' | b'm' | b't' | b's' | b'n'
     )
-}
-
-/// Emits a pending run of single-letter words (`singles` holds separator, letter pairs), joined
-/// into one word when it looks spelled out (`m o u r i r`).
-#[inline]
-fn flush_singles<const SPANS: bool>(singles: &mut Vec<Unit>, out: &mut Normalized) {
-    if !singles.is_empty() {
-        flush_pending_singles::<SPANS>(singles, out);
-    }
-}
-
-fn flush_pending_singles<const SPANS: bool>(singles: &mut Vec<Unit>, out: &mut Normalized) {
-    let letters = singles.len() / 2;
-    let join = letters >= 3
-        && (letters >= 5
-            || singles
-                .iter()
-                .skip(1)
-                .step_by(2)
-                .any(|u| !common_single(u.b)));
-    if join {
-        push_sep::<SPANS>(out, singles[0]);
-        let mut last: Option<u8> = None;
-        for u in singles.iter().skip(1).step_by(2) {
-            if last == Some(u.b) {
-                if let Some(e) = out.ends.last_mut() {
-                    *e = u.e;
-                }
-                continue;
-            }
-            push_out::<SPANS>(out, *u);
-            last = Some(u.b);
-        }
-    } else {
-        for pair in singles.chunks_exact(2) {
-            push_sep::<SPANS>(out, pair[0]);
-            push_out::<SPANS>(out, pair[1]);
-        }
-    }
-    singles.clear();
 }
 
 /// Leet value of a digit, if it has one.
