@@ -1300,6 +1300,19 @@ all = [["t.die"], ["t.time"]]
     }
 
     #[test]
+    fn the_automaton_itself_respects_word_boundaries() {
+        // Whole on both sides: not inside a longer word, fine next to punctuation.
+        assert!(set().scan("(je veux mourir)").flagged);
+        assert!(!set().scan("il en reveux mourirx").flagged);
+        // `suicid*`: whole on the left only.
+        assert!(set().scan("suicidaire").flagged);
+        assert!(!set().scan("antisuicide").flagged);
+        let text = "Suicide!!";
+        let s = set().scan(text);
+        assert_eq!(&text[s.matches[0].start..s.matches[0].end], "Suicid");
+    }
+
+    #[test]
     fn a_time_with_intent_is_critical_and_alone_flags_nothing() {
         assert_eq!(
             set().scan("je veux mourir ce soir").severity,
