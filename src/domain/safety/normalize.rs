@@ -783,7 +783,10 @@ mod tests {
 
     #[test]
     fn punctuation_that_hides_no_letter_ends_a_word() {
-        assert_eq!(n("il a dit \"je veux mourir\" hier"), "il a dit je veux mourir hier");
+        assert_eq!(
+            n("il a dit \"je veux mourir\" hier"),
+            "il a dit je veux mourir hier"
+        );
         assert_eq!(n("f r a p p e, jsp"), "frape jsp");
         assert_eq!(n("salut,toi (ok?)"), "salut toi ok");
         // Masks and leetspeak symbols still belong to the word.
