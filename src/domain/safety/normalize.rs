@@ -266,7 +266,7 @@ impl Normalizer {
 
     /// Like [`Normalizer::run`] but without the map back to the original text: `out` gets the
     /// same normalised bytes (and `leet_digits`), and [`Normalized::original_span`] answers
-    /// `(0, 0)`. About twice as cheap; the matcher uses it to find the (few) messages that
+    /// `(0, 0)`. Cheaper (no span buffers); the matcher uses it to find the (few) messages that
     /// need a full pass.
     pub fn run_text_only(&mut self, text: &str, decode_leet_digits: bool, out: &mut Normalized) {
         self.run_impl::<false>(text, decode_leet_digits, out);
@@ -509,7 +509,7 @@ impl Normalizer {
 
 /// True when [`rewrite_word`] can change nothing in `word` but squeeze repeated letters: no
 /// digit, no `@ $ | _ *`, and no run of `.`/`!` sitting between two letters (`sui.cide`,
-/// `v!olee`). Letters, non-ASCII bytes and other punctuation (`salut,` `quoi?` `ok...`) are
+/// `v!olee`). Letters, non-ASCII bytes and other punctuation (`ok...` `#jpp` `a+`) are
 /// inert: leetspeak only decodes runs of letters, digits and leet symbols, and a mask only
 /// goes when letters stand on both sides.
 #[inline]
