@@ -50,11 +50,15 @@ impl App {
     /// closes.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
         let bot = self.bot;
-        let rest = discord::rest::Rest::new(&bot.config.api_base, &self.token)?;
+        let rest = crate::outbound::rest::Rest::new(&bot.config.api_base, &self.token)?;
         let mut client = discord::build_client(bot.clone(), &self.token).await?;
         let (trigger, stop) = jobs::shutdown_pair();
         let workers = [
-            tokio::spawn(jobs::delivery::run(bot.clone(), rest, stop.clone())),
+            tokio::spawn(crate::outbound::delivery::run(
+                bot.clone(),
+                rest,
+                stop.clone(),
+            )),
             tokio::spawn(jobs::escalation::run(bot.clone(), stop.clone())),
             tokio::spawn(jobs::retention::run(bot.clone(), stop.clone())),
         ];

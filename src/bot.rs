@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tokio::sync::{Mutex, Notify};
 
 use crate::config::Config;
-use crate::domain::alerts::{BurstPolicy, EscalationPolicy};
+use crate::domain::alerts::{BurstPolicy, EscalationPolicy, IntakePolicy};
 use crate::domain::pseudonym::PseudonymKey;
 use crate::domain::safety::RuleSet;
 use crate::store::Db;
@@ -27,6 +27,15 @@ pub struct Bot {
 }
 
 impl Bot {
+    /// The policies a flagged message's intake follows.
+    pub fn intake_policy(&self) -> IntakePolicy<'_> {
+        IntakePolicy {
+            burst: &self.burst,
+            escalation: &self.escalation,
+            helpline: &self.config.alerts.helpline,
+        }
+    }
+
     pub fn new(config: Arc<Config>, db: Db, rules: Arc<RuleSet>, pseudonyms: PseudonymKey) -> Bot {
         let escalation = config.alerts.escalation.clone();
         let burst = BurstPolicy {

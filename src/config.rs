@@ -15,6 +15,7 @@ use serde::de::{self, Deserializer};
 use serde::Deserialize;
 
 use crate::domain::alerts::{parse_delay, parse_duration, EscalationPolicy};
+use crate::domain::helpline::{HelplinePolicy, DEFAULT_TIME_ZONE, DEFAULT_TIME_ZONE_NAME};
 use crate::prompts::Lang;
 
 /// Default database: an SQLite file next to the process, created if missing.
@@ -23,8 +24,8 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://promeneur.db";
 pub const DEFAULT_API_BASE: &str = "https://discord.com";
 /// Default configuration file.
 pub const DEFAULT_CONFIG_PATH: &str = "promeneur.toml";
-/// Shortest pseudonym key accepted: 32 bytes of secret keep the keyed hash unguessable.
-const MIN_PSEUDONYM_KEY_LEN: usize = 32;
+/// Shortest pseudonym key accepted: the domain's own minimum.
+const MIN_PSEUDONYM_KEY_LEN: usize = crate::domain::pseudonym::MIN_KEY_LEN;
 
 /// A secret string (bot token, pseudonym key). It has no `Display`, and its `Debug` prints a
 /// placeholder, so it cannot reach a log line by accident.
@@ -157,11 +158,11 @@ pub struct GuildConfig {
 }
 
 fn default_timezone() -> String {
-    "Europe/Paris".into()
+    DEFAULT_TIME_ZONE_NAME.into()
 }
 
 fn default_tz() -> chrono_tz::Tz {
-    chrono_tz::Europe::Paris
+    DEFAULT_TIME_ZONE
 }
 
 impl GuildConfig {
@@ -240,8 +241,9 @@ pub struct AlertsConfig {
     pub escalation: EscalationPolicy,
     /// Messages from the same young person within this window join one alert.
     pub burst_window: Duration,
-    /// Categories whose flag sends the young person a helpline card by DM.
-    pub helpline_categories: Vec<String>,
+    /// Which categories send the young person a helpline card by DM
+    /// (`alerts.helpline_categories`; by default those the category registry marks).
+    pub helpline: HelplinePolicy,
 }
 
 /// The whole validated configuration.
@@ -290,17 +292,6 @@ impl Env {
         }
     }
 }
-
-const CATEGORIES: [&str; 8] = [
-    "suicide_selfharm",
-    "sexual_violence",
-    "domestic_violence",
-    "harassment",
-    "violence_threat",
-    "substances",
-    "eating_disorder",
-    "distress",
-];
 
 impl Config {
     /// Reads and validates `path`. A missing file is an error only when `required` (the operator
@@ -443,27 +434,11 @@ impl Config {
             None => Duration::from_secs(600),
             Some(t) => parse_duration(t).map_err(|e| err("alerts.burst_window", e.to_string()))?,
         };
-        let helpline_categories = raw.alerts.helpline_categories.unwrap_or_else(|| {
-            [
-                "suicide_selfharm",
-                "sexual_violence",
-                "domestic_violence",
-                "harassment",
-            ]
-            .map(String::from)
-            .to_vec()
-        });
-        for c in &helpline_categories {
-            if !CATEGORIES.contains(&c.as_str()) {
-                return Err(err(
-                    "alerts.helpline_categories",
-                    format!(
-                        "unknown category `{c}` (expected one of {})",
-                        CATEGORIES.join(", ")
-                    ),
-                ));
-            }
-        }
+        let helpline = match &raw.alerts.helpline_categories {
+            None => HelplinePolicy::default(),
+            Some(ids) => HelplinePolicy::from_ids(ids)
+                .map_err(|e| err("alerts.helpline_categories", e.to_string()))?,
+        };
 
         let mut guilds = raw.guilds;
         let mut seen = HashSet::new();
@@ -497,7 +472,7 @@ impl Config {
             alerts: AlertsConfig {
                 escalation,
                 burst_window,
-                helpline_categories,
+                helpline,
             },
             guilds,
         })
@@ -586,7 +561,7 @@ watched_channels = "all"
         assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
         assert_eq!(c.api_base, DEFAULT_API_BASE);
         let g = &c.guilds[0];
-        assert_eq!(g.tz, chrono_tz::Europe::Paris);
+        assert_eq!(g.tz, DEFAULT_TIME_ZONE);
         assert_eq!(g.language, Lang::Fr);
         assert_eq!(c.alerts.escalation.critical, Some(Duration::from_secs(300)));
         assert_eq!(c.alerts.escalation.low, None);

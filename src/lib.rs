@@ -1,7 +1,9 @@
 //! promeneur: a Discord bot for the Promeneurs du Net.
 //!
-//! Data flows one way: Discord event -> adapter (`discord`) -> pure decision (`domain`) ->
-//! store (state + outbox, one transaction) -> delivery worker (`jobs`) -> Discord.
+//! Data flows one way: Discord event -> inbound adapter (`discord`) -> flow (`flows`) asking a
+//! pure decision (`domain`) -> store (state + outbox, one transaction, `store`) -> delivery
+//! worker (`outbound`) -> Discord. Timed work runs on the scheduler (`jobs`). The README's
+//! "Architecture" section says where each feature goes.
 pub mod app;
 pub mod bot;
 pub mod config;
@@ -9,7 +11,9 @@ pub mod discord;
 pub mod domain;
 pub mod flows;
 pub mod jobs;
+pub mod outbound;
 pub mod prompts;
+#[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod scan;
 pub mod store;

@@ -47,6 +47,7 @@ enum Command {
     },
     /// Try the bot without Discord: a local demo guild, the bot on a temporary database, and a
     /// terminal where you act as its users (or play a script and print the transcript).
+    #[cfg(feature = "sandbox")]
     Sandbox {
         /// Play this script (one action per line) and print the transcript instead.
         #[arg(long)]
@@ -57,7 +58,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // The sandbox's terminal is for the bot's posts: only warnings from the bot itself.
+    #[cfg(feature = "sandbox")]
     let sandbox = matches!(cli.command, Command::Sandbox { .. });
+    #[cfg(not(feature = "sandbox"))]
+    let sandbox = false;
     let log = cli.log.as_deref().or(sandbox.then_some("warn"));
     telemetry::init(cli.log_format, log);
     match real_main(cli) {
@@ -119,6 +123,7 @@ fn real_main(cli: Cli) -> anyhow::Result<ExitCode> {
             })?;
             Ok(ExitCode::SUCCESS)
         }
+        #[cfg(feature = "sandbox")]
         Command::Sandbox { script } => runtime()?.block_on(async {
             match script {
                 Some(path) => {

@@ -1,11 +1,8 @@
-//! The serenity/poise adapter: builds the client, turns gateway events into flows, runs slash
-//! commands, and renders effects as Discord messages. Nothing outside this module knows serenity.
+//! The inbound serenity/poise adapter: builds the client, turns gateway events into flows and
+//! runs slash commands. Effects go out through `outbound`; nothing else knows serenity.
 
 pub mod commands;
-pub mod deliver;
 pub mod events;
-pub mod render;
-pub mod rest;
 
 use std::sync::Arc;
 

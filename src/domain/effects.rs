@@ -1,6 +1,9 @@
 //! Effects: what the bot decided must happen on Discord. They are stored in the outbox in the
 //! same transaction as the state change they follow from, and carried out by the delivery
-//! worker, which renders them from the state current at delivery time.
+//! worker (`outbound`), which renders them from the state current at delivery time.
+//!
+//! Each effect knows its dedup key: the outbox stores an effect once per key, so a decision
+//! replayed (a gateway event delivered twice, a retried transaction) never acts twice.
 
 use serde::{Deserialize, Serialize};
 
@@ -10,9 +13,15 @@ use serde::{Deserialize, Serialize};
 pub enum Effect {
     /// Post the alert to its guild's alert channel.
     PostAlert { alert_id: i64 },
-    /// Edit the posted alert to show its current state (a grouped message, a raised severity,
-    /// taken, closed, a refused helpline card).
-    RefreshAlert { alert_id: i64 },
+    /// Edit the posted alert to show its state as of `version` or later (a grouped message, a
+    /// raised severity, taken, closed, a refused helpline card).
+    RefreshAlert {
+        alert_id: i64,
+        /// The alert's version after the change that called for the refresh. Entries written
+        /// before versions existed read as 0.
+        #[serde(default)]
+        version: i64,
+    },
     /// Send the young person the helpline card by DM.
     HelplineCard { alert_id: i64 },
     /// Remind the coordinators that the alert has not been taken.
@@ -26,6 +35,19 @@ impl Effect {
             Effect::RefreshAlert { .. } => "refresh_alert",
             Effect::HelplineCard { .. } => "helpline_card",
             Effect::Escalate { .. } => "escalate",
+        }
+    }
+
+    /// The key under which the outbox keeps this effect once: one post and one card per
+    /// alert, one refresh per saved version, one reminder per escalation step.
+    pub fn dedup_key(&self) -> String {
+        match self {
+            Effect::PostAlert { alert_id } => format!("alert:{alert_id}:post"),
+            Effect::RefreshAlert { alert_id, version } => {
+                format!("alert:{alert_id}:refresh:v{version}")
+            }
+            Effect::HelplineCard { alert_id } => format!("alert:{alert_id}:helpline"),
+            Effect::Escalate { alert_id, step } => format!("alert:{alert_id}:escalate:{step}"),
         }
     }
 
@@ -44,18 +66,49 @@ impl Effect {
 mod tests {
     use super::*;
 
-    #[test]
-    fn effects_round_trip_through_the_outbox_payload() {
-        for e in [
+    fn all() -> [Effect; 4] {
+        [
             Effect::PostAlert { alert_id: 1 },
-            Effect::RefreshAlert { alert_id: 2 },
+            Effect::RefreshAlert {
+                alert_id: 2,
+                version: 5,
+            },
             Effect::HelplineCard { alert_id: 3 },
             Effect::Escalate {
                 alert_id: 4,
                 step: 2,
             },
-        ] {
+        ]
+    }
+
+    #[test]
+    fn effects_round_trip_through_the_outbox_payload() {
+        for e in all() {
             assert_eq!(Effect::from_payload(&e.to_payload()).ok(), Some(e));
         }
+    }
+
+    #[test]
+    fn a_refresh_stored_before_versions_existed_still_reads() {
+        let old = r#"{"type":"refresh_alert","alert_id":2}"#;
+        assert_eq!(
+            Effect::from_payload(old).ok(),
+            Some(Effect::RefreshAlert {
+                alert_id: 2,
+                version: 0
+            })
+        );
+    }
+
+    #[test]
+    fn every_effect_has_its_own_dedup_key() {
+        let keys: std::collections::BTreeSet<String> =
+            all().iter().map(Effect::dedup_key).collect();
+        assert_eq!(keys.len(), 4);
+        let later = Effect::RefreshAlert {
+            alert_id: 2,
+            version: 6,
+        };
+        assert!(!keys.contains(&later.dedup_key()));
     }
 }

@@ -2,18 +2,25 @@
 //!
 //! Hours are those of the services in France, read in the guild's time zone (Europe/Paris by
 //! default) so that a card sent at 8:30 in winter or at 23:30 in summer is right across the
-//! daylight-saving changes. The wording of each service lives in prompts/.
+//! daylight-saving changes. The hours live in `data/helplines.toml`, which services serve
+//! which category in the category registry (`data/categories.toml`), the wording of each
+//! service in prompts/.
 
 use std::fmt;
 use std::str::FromStr;
 
+use std::sync::OnceLock;
+
 use chrono::{DateTime, Timelike};
 use chrono_tz::Tz;
 
-use crate::domain::safety::Category;
+use crate::domain::categories;
+use crate::domain::safety::{Category, UnknownId};
 
 /// The time zone used when a guild does not set one.
 pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Europe::Paris;
+/// Its IANA name, the config's default `timezone`.
+pub const DEFAULT_TIME_ZONE_NAME: &str = "Europe/Paris";
 
 /// A helpline service, by stable id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -54,13 +61,9 @@ impl ServiceId {
         }
     }
 
-    /// The service's description.
-    pub fn service(self) -> &'static Service {
-        // SERVICES lists every id once; the fallback is never taken.
-        SERVICES
-            .iter()
-            .find(|s| s.id == self)
-            .unwrap_or(&SERVICES[0])
+    /// The service's hours, from `data/helplines.toml` (which lists every id: tested).
+    pub fn service(self) -> Option<&'static Service> {
+        services().iter().find(|s| s.id == self)
     }
 }
 
@@ -74,99 +77,115 @@ impl fmt::Display for ServiceId {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Hours {
     Always,
-    /// Every day from `from_hour`:00 (included) to `to_hour`:00 (excluded).
+    /// Every day from `from` (included) to `to` (excluded), in minutes after midnight.
     Daily {
-        from_hour: u32,
-        to_hour: u32,
+        from: u32,
+        to: u32,
     },
 }
 
 impl Hours {
-    /// Whether the service answers at this local hour (0-23).
-    pub fn is_open_at_hour(self, hour: u32) -> bool {
+    /// Whether the service answers at this local time of day (minutes after midnight).
+    pub fn is_open_at(self, minute_of_day: u32) -> bool {
         match self {
             Hours::Always => true,
-            Hours::Daily { from_hour, to_hour } => from_hour <= hour && hour < to_hour,
+            Hours::Daily { from, to } => from <= minute_of_day && minute_of_day < to,
         }
     }
 }
 
-/// A service and the categories of distress it serves.
+impl FromStr for Hours {
+    type Err = String;
+
+    /// `"always"` or `"HH:MM-HH:MM"`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        if s == "always" {
+            return Ok(Hours::Always);
+        }
+        let minutes = |t: &str| -> Option<u32> {
+            let (h, m) = t.trim().split_once(':')?;
+            let (h, m) = (h.parse::<u32>().ok()?, m.parse::<u32>().ok()?);
+            (h <= 24 && m < 60 && h * 60 + m <= 24 * 60).then_some(h * 60 + m)
+        };
+        let (from, to) = s
+            .split_once('-')
+            .and_then(|(a, b)| Some((minutes(a)?, minutes(b)?)))
+            .filter(|(a, b)| a < b)
+            .ok_or_else(|| format!("hours `{s}`: expected \"always\" or \"HH:MM-HH:MM\""))?;
+        Ok(Hours::Daily { from, to })
+    }
+}
+
+/// A helpline service and when it answers.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Service {
     pub id: ServiceId,
     pub hours: Hours,
-    pub categories: &'static [Category],
 }
 
 impl Service {
+    /// Whether the card for any of `categories` offers this service (the category registry
+    /// says which services serve which category).
     pub fn serves_any(&self, categories: &[Category]) -> bool {
-        categories.iter().any(|c| self.categories.contains(c))
+        categories
+            .iter()
+            .any(|&c| categories::entry(c).services.contains(&self.id))
     }
 }
 
-/// Every service, in the order a card lists them: the most specific first, emergency last.
-pub static SERVICES: &[Service] = &[
-    Service {
-        id: ServiceId::Suicide3114,
-        hours: Hours::Always,
-        categories: &[Category::SuicideSelfharm, Category::Distress],
-    },
-    Service {
-        id: ServiceId::EnfanceEnDanger119,
-        hours: Hours::Always,
-        categories: &[
-            Category::SexualViolence,
-            Category::DomesticViolence,
-            Category::Harassment,
-            Category::ViolenceThreat,
-        ],
-    },
-    Service {
-        id: ServiceId::Violences3919,
-        hours: Hours::Always,
-        categories: &[Category::DomesticViolence, Category::SexualViolence],
-    },
-    Service {
-        id: ServiceId::Cyberharcelement3018,
-        hours: Hours::Daily {
-            from_hour: 9,
-            to_hour: 23,
-        },
-        categories: &[Category::Harassment, Category::SexualViolence],
-    },
-    Service {
-        id: ServiceId::FilSanteJeunes,
-        hours: Hours::Daily {
-            from_hour: 9,
-            to_hour: 23,
-        },
-        categories: &[
-            Category::SuicideSelfharm,
-            Category::SexualViolence,
-            Category::Substances,
-            Category::EatingDisorder,
-            Category::Distress,
-        ],
-    },
-    Service {
-        id: ServiceId::Urgence,
-        hours: Hours::Always,
-        categories: &[
-            Category::SuicideSelfharm,
-            Category::SexualViolence,
-            Category::DomesticViolence,
-            Category::ViolenceThreat,
-        ],
-    },
-];
+/// The services of `data/helplines.toml`, in the order a card lists them.
+pub fn services() -> &'static [Service] {
+    static SERVICES: OnceLock<Vec<Service>> = OnceLock::new();
+    SERVICES.get_or_init(|| {
+        parse_services(include_str!("../../data/helplines.toml"))
+            .unwrap_or_else(|e| panic!("data/helplines.toml is checked by the tests: {e}"))
+    })
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServicesFile {
+    service: Vec<ServiceEntry>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ServiceEntry {
+    id: String,
+    hours: String,
+}
+
+/// Reads the helplines file: every service once, with valid hours.
+pub fn parse_services(text: &str) -> Result<Vec<Service>, String> {
+    let file: ServicesFile = toml::from_str(text).map_err(|e| e.to_string())?;
+    let mut out: Vec<Service> = Vec::new();
+    for entry in file.service {
+        let id: ServiceId = entry.id.parse()?;
+        if out.iter().any(|s| s.id == id) {
+            return Err(format!("service `{id}` is listed twice"));
+        }
+        let hours = entry
+            .hours
+            .parse()
+            .map_err(|e| format!("service `{id}`: {e}"))?;
+        out.push(Service { id, hours });
+    }
+    if let Some(missing) = ServiceId::ALL
+        .iter()
+        .find(|id| !out.iter().any(|s| s.id == **id))
+    {
+        return Err(format!("service `{missing}` is missing"));
+    }
+    Ok(out)
+}
 
 /// The services serving any of `categories` that are open at `local_time`, in card order.
 pub fn services_open_at(categories: &[Category], local_time: DateTime<Tz>) -> Vec<ServiceId> {
-    let hour = local_time.hour();
-    SERVICES
+    let minute = local_time.hour() * 60 + local_time.minute();
+    services()
         .iter()
-        .filter(|s| s.serves_any(categories) && s.hours.is_open_at_hour(hour))
+        .filter(|s| s.serves_any(categories) && s.hours.is_open_at(minute))
         .map(|s| s.id)
         .collect()
 }
@@ -177,11 +196,6 @@ pub fn local_time(at_ms: i64, tz: Tz) -> Option<DateTime<Tz>> {
     DateTime::from_timestamp_millis(at_ms).map(|utc| utc.with_timezone(&tz))
 }
 
-/// A category name in the config that we do not know.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown category `{0}` (expected one of: suicide_selfharm, sexual_violence, domestic_violence, harassment, violence_threat, substances, eating_disorder, distress)")]
-pub struct UnknownCategory(pub String);
-
 /// Which categories earn the young person a helpline card.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HelplinePolicy {
@@ -189,30 +203,32 @@ pub struct HelplinePolicy {
 }
 
 impl Default for HelplinePolicy {
-    /// suicide_selfharm, sexual_violence, domestic_violence, harassment.
+    /// The categories the registry marks `helpline_card = true`.
     fn default() -> Self {
         Self {
-            card_categories: vec![
-                Category::SuicideSelfharm,
-                Category::SexualViolence,
-                Category::DomesticViolence,
-                Category::Harassment,
-            ],
+            card_categories: Category::ALL
+                .into_iter()
+                .filter(|&c| categories::entry(c).helpline_card)
+                .collect(),
         }
     }
 }
 
 impl HelplinePolicy {
     /// Builds the policy from the config's category ids (`alerts.helpline_categories`).
-    pub fn from_ids<S: AsRef<str>>(ids: &[S]) -> Result<Self, UnknownCategory> {
+    pub fn from_ids<S: AsRef<str>>(ids: &[S]) -> Result<Self, UnknownId> {
         let card_categories = ids
             .iter()
-            .map(|id| {
-                let id = id.as_ref().trim();
-                Category::from_str(id).map_err(|_| UnknownCategory(id.to_owned()))
-            })
+            .map(|id| id.as_ref().trim().parse::<Category>())
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self { card_categories })
+    }
+
+    /// Whether a flag of these categories sends the young person the card.
+    pub fn wants_card<'a>(&self, flagged: impl IntoIterator<Item = &'a Category>) -> bool {
+        flagged
+            .into_iter()
+            .any(|c| self.card_categories.contains(c))
     }
 
     /// The services to put on the card for a flag of these categories at `at_ms` in `tz`, or
@@ -230,7 +246,7 @@ impl HelplinePolicy {
         let services = match local_time(at_ms, tz) {
             Some(local) => services_open_at(&relevant, local),
             // Unrepresentable time: offer only the services that never close.
-            None => SERVICES
+            None => services()
                 .iter()
                 .filter(|s| s.hours == Hours::Always && s.serves_any(&relevant))
                 .map(|s| s.id)
@@ -272,10 +288,33 @@ mod tests {
     #[test]
     fn every_service_is_listed_once_and_found_by_its_id() {
         for id in ServiceId::ALL {
-            assert_eq!(SERVICES.iter().filter(|s| s.id == id).count(), 1);
-            assert_eq!(id.service().id, id);
+            assert_eq!(services().iter().filter(|s| s.id == id).count(), 1);
+            assert_eq!(id.service().map(|s| s.id), Some(id));
             assert_eq!(id.as_str().parse(), Ok(id));
         }
+    }
+
+    #[test]
+    fn the_helplines_file_refuses_bad_hours_unknown_and_missing_services() {
+        let bad = "[[service]]\nid = \"3114\"\nhours = \"9h-23h\"\n";
+        assert!(parse_services(bad).is_err_and(|e| e.contains("HH:MM-HH:MM")));
+        let unknown = "[[service]]\nid = \"3615\"\nhours = \"always\"\n";
+        assert!(parse_services(unknown).is_err_and(|e| e.contains("3615")));
+        let one = "[[service]]\nid = \"3114\"\nhours = \"always\"\n";
+        assert!(parse_services(one).is_err_and(|e| e.contains("missing")));
+    }
+
+    #[test]
+    fn hours_read_as_minutes_of_the_day() {
+        assert_eq!("always".parse(), Ok(Hours::Always));
+        assert_eq!(
+            "09:00-23:30".parse(),
+            Ok(Hours::Daily {
+                from: 540,
+                to: 1410
+            })
+        );
+        assert!("23:00-09:00".parse::<Hours>().is_err());
     }
 
     #[test]
@@ -404,9 +443,8 @@ mod tests {
                 card_categories: vec![Category::Distress, Category::EatingDisorder]
             })
         );
-        assert_eq!(
-            HelplinePolicy::from_ids(&["suicide"]),
-            Err(UnknownCategory("suicide".into()))
-        );
+        let err = HelplinePolicy::from_ids(&["suicide"]).err();
+        let message = err.map(|e| e.to_string()).unwrap_or_default();
+        assert!(message.contains("`suicide`") && message.contains("eating_disorder"));
     }
 }

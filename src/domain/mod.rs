@@ -1,5 +1,6 @@
 //! Pure decisions: no I/O, no Discord, no database. Each submodule has its tests beside it.
 pub mod alerts;
+pub mod categories;
 pub mod effects;
 pub mod helpline;
 pub mod pseudonym;

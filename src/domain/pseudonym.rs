@@ -17,7 +17,7 @@ const PSEUDONYM_HEX_LEN: usize = 10;
 const PSEUDONYM_PREFIX: &str = "j-";
 
 /// The smallest key accepted: shorter keys are guessable.
-pub const MIN_KEY_LEN: usize = 16;
+pub const MIN_KEY_LEN: usize = 32;
 
 /// The operator's secret key (`PROMENEUR_PSEUDONYM_KEY`). Its `Debug` never shows the key.
 #[derive(Clone, PartialEq, Eq)]
@@ -84,13 +84,13 @@ mod tests {
 
     #[test]
     fn the_same_user_and_key_always_give_the_same_pseudonym() {
-        let key = key("a key for the network of Lyon");
+        let key = key("a key for the network of Lyon, kept apart");
         assert_eq!(key.pseudonym(123_456_789), key.pseudonym(123_456_789));
     }
 
     #[test]
     fn a_pseudonym_is_short_prefixed_lowercase_hex() {
-        let pseudonym = key("a key for the network of Lyon").pseudonym(42);
+        let pseudonym = key("a key for the network of Lyon, kept apart").pseudonym(42);
         let text = pseudonym.as_str();
         assert_eq!(text.len(), PSEUDONYM_PREFIX.len() + PSEUDONYM_HEX_LEN);
         assert!(text.starts_with("j-"));
@@ -102,29 +102,31 @@ mod tests {
     #[test]
     fn a_pseudonym_matches_the_hmac_sha256_reference() {
         // Reference computed independently:
-        // printf '%s' 42 | openssl dgst -sha256 -hmac 'a key for the network of Lyon'
+        // printf '%s' 42 | openssl dgst -sha256 -hmac 'a key for the network of Lyon, kept apart'
         assert_eq!(
-            key("a key for the network of Lyon").pseudonym(42).as_str(),
-            "j-06e7ff76d4"
+            key("a key for the network of Lyon, kept apart")
+                .pseudonym(42)
+                .as_str(),
+            "j-74d056c8f1"
         );
     }
 
     #[test]
     fn different_users_get_different_pseudonyms() {
-        let key = key("a key for the network of Lyon");
+        let key = key("a key for the network of Lyon, kept apart");
         assert_ne!(key.pseudonym(1), key.pseudonym(2));
     }
 
     #[test]
     fn a_different_key_gives_a_different_pseudonym() {
-        let a = key("a key for the network of Lyon");
-        let b = key("a key for the network of Lille");
+        let a = key("a key for the network of Lyon, kept apart");
+        let b = key("a key for the network of Lille, kept apart");
         assert_ne!(a.pseudonym(42), b.pseudonym(42));
     }
 
     #[test]
     fn the_key_debug_output_never_shows_the_secret() {
-        let shown = format!("{:?}", key("super secret pseudonym key"));
+        let shown = format!("{:?}", key("super secret pseudonym key of the network"));
         assert!(!shown.contains("super"));
         assert!(!shown.contains("secret pseudonym"));
         assert_eq!(shown, "PseudonymKey(<redacted>)");

@@ -1,6 +1,27 @@
 //! Flows: the glue between a pure decision and the store, with no Discord type. Each flow takes
-//! what an adapter saw, asks the domain what to do, and writes state and effects in one
-//! transaction. Integration tests call them directly on a real database.
+//! what an adapter saw, loads what the store knows, asks the domain what to do, and writes the
+//! state and its effects in one transaction. Integration tests call them on a real database.
 
 pub mod alerts;
+pub mod escalation;
+pub mod helpline;
 pub mod message;
+
+use crate::domain::alerts::Change;
+use crate::store::{alerts as alert_store, outbox, Tx};
+
+/// Saves a change decided on an alert and stores its effects, in `tx`. False when another
+/// process saved the alert first: the caller rolls back and decides again from the alert as
+/// it now is. A change that changes nothing writes nothing.
+pub(crate) async fn apply_change(tx: &mut Tx, change: &Change, now: i64) -> anyhow::Result<bool> {
+    if !change.changed {
+        return Ok(true);
+    }
+    if !alert_store::save(&mut **tx, &change.alert).await? {
+        return Ok(false);
+    }
+    for effect in &change.effects {
+        outbox::enqueue(&mut **tx, effect, now).await?;
+    }
+    Ok(true)
+}

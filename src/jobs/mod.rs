@@ -1,7 +1,6 @@
 //! Background work: outbox delivery, escalations and retention. Each job is a loop that ends when the
 //! shutdown signal fires, after finishing the item in hand.
 
-pub mod delivery;
 pub mod escalation;
 pub mod retention;
 

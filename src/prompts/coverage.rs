@@ -13,6 +13,12 @@ use crate::domain::safety::{Category, Severity};
 /// Calls every render function, with every variant of its enum arguments.
 fn render_everything(lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
+    out.extend(command_description(lang, "aide"));
+    out.extend(
+        outcome_vocabulary()
+            .into_iter()
+            .flat_map(|(_, words)| words),
+    );
     out.extend(Severity::ALL.map(|s| severity_label(lang, s)));
     out.extend(Category::ALL.map(|c| category_label(lang, c)));
     out.extend(Outcome::ALL.map(|o| outcome_label(lang, o)));
@@ -164,4 +170,47 @@ fn no_template_is_empty_or_names_a_mass_mention() {
             assert!(!text.contains("@everyone") && !text.contains("@here"));
         }
     }
+}
+
+/// What the shipped prompts and rules give each category.
+struct Shipped;
+
+impl crate::domain::categories::Needs for Shipped {
+    fn labels(&self, category: Category) -> Vec<(&'static str, Option<String>)> {
+        Lang::ALL
+            .into_iter()
+            .map(|lang| (lang.as_str(), Some(category_label(lang, category))))
+            .collect()
+    }
+
+    fn rules(&self, category: Category) -> usize {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+        let mut count = 0;
+        for entry in std::fs::read_dir(&dir)
+            .expect("rules/ is readable")
+            .flatten()
+        {
+            let path = entry.path();
+            if path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("a rule file is readable");
+            let file: toml::Table = toml::from_str(&text).expect("a rule file parses");
+            let rules = file.get("rule").and_then(|r| r.as_array());
+            count += rules
+                .into_iter()
+                .flatten()
+                .filter(|r| r.get("category").and_then(|c| c.as_str()) == Some(category.as_str()))
+                .filter(|r| r.get("severity").and_then(|s| s.as_str()) != Some("signal"))
+                .count();
+        }
+        count
+    }
+}
+
+#[test]
+fn every_category_of_the_registry_has_its_labels_its_rules_and_its_helpline_choice() {
+    let problems =
+        crate::domain::categories::check(crate::domain::categories::registry(), &Shipped);
+    assert!(problems.is_empty(), "{problems:#?}");
 }

@@ -11,6 +11,7 @@
 
 mod alert;
 mod command;
+mod commands;
 #[cfg(test)]
 mod coverage;
 mod helpline;
@@ -23,6 +24,7 @@ use std::str::FromStr;
 
 pub use alert::*;
 pub use command::*;
+pub use commands::*;
 pub use helpline::*;
 pub use labels::*;
 

@@ -123,6 +123,8 @@ templates! {
     NOTE_TOO_LONG => "common/note_too_long.txt",
     UNKNOWN_OUTCOME => "common/unknown_outcome.txt",
     HELP => "help.md",
+    COMMANDS => "commands.toml",
+    OUTCOME_WORDS => "labels/outcome_words.toml",
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 pub mod alerts;
 pub mod cursors;
 pub mod exchanges;
+pub mod flags;
 pub mod ids;
 pub mod outbox;
 
@@ -18,6 +19,9 @@ use std::time::Duration;
 use anyhow::Context as _;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
+
+/// A transaction: flows compose store functions inside one (`&mut *tx` is their executor).
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
 /// Which database the handle talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,7 +102,7 @@ impl Db {
     /// Starts a transaction that may write. On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`): a deferred transaction that reads and then writes fails with
     /// "database is locked" when another connection wrote in between, without waiting.
-    pub async fn begin(&self) -> anyhow::Result<sqlx::Transaction<'static, sqlx::Any>> {
+    pub async fn begin(&self) -> anyhow::Result<Tx> {
         let tx = match self.backend {
             Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
             Backend::Postgres => self.pool.begin().await,

@@ -1,5 +1,5 @@
 //! The outbox: effects that must reach Discord, stored in the same transaction as the state they
-//! follow from, then delivered by `jobs::delivery` with retries.
+//! follow from, then delivered by `outbound::delivery` with retries.
 //!
 //! Delivery is at-least-once from the database's point of view, made exactly-once towards people
 //! by (1) `dedup_key`, so the same effect is never enqueued twice, (2) a lease (`locked_until`),
@@ -7,6 +7,8 @@
 //! crash between Discord's answer and `mark_delivered` does not post twice.
 
 use sqlx::{Any, Executor, FromRow};
+
+use crate::domain::effects::Effect;
 
 /// One stored effect.
 #[derive(Debug, Clone, FromRow, PartialEq, Eq)]
@@ -19,14 +21,8 @@ pub struct OutboxEntry {
     pub created_at: i64,
 }
 
-/// Stores an effect unless one with the same `dedup_key` exists. Returns its id when inserted.
-pub async fn enqueue<'e, E>(
-    ex: E,
-    dedup_key: &str,
-    kind: &str,
-    payload: &str,
-    now: i64,
-) -> anyhow::Result<Option<i64>>
+/// Stores an effect unless one with the same dedup key exists. Returns its id when inserted.
+pub async fn enqueue<'e, E>(ex: E, effect: &Effect, now: i64) -> anyhow::Result<Option<i64>>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -35,9 +31,9 @@ where
          VALUES ($1, $2, $3, 0, $4, $4) \
          ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
     )
-    .bind(dedup_key)
-    .bind(kind)
-    .bind(payload)
+    .bind(effect.dedup_key())
+    .bind(effect.kind())
+    .bind(effect.to_payload())
     .bind(now)
     .fetch_optional(ex)
     .await?;

@@ -69,6 +69,40 @@ async fn the_bot_connects_and_registers_its_slash_commands() {
         .collect();
     assert!(names.contains(&"alerte".to_string()), "{names:?}");
     assert!(names.contains(&"aide".to_string()), "{names:?}");
+    // Descriptions come from prompts/: French by default, English for English clients.
+    let aide = w.sim.commands().into_iter().find(|c| c["name"] == "aide");
+    let aide = aide.expect("/aide registered");
+    assert!(aide["description"]
+        .as_str()
+        .is_some_and(|d| d.contains("promeneur")));
+    assert!(aide["description_localizations"]["en-US"]
+        .as_str()
+        .is_some_and(|d| d.starts_with("What the bot does")));
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_promeneur_taking_an_alert_twice_is_answered_the_same_and_nothing_changes() {
+    let w = World::start("").await;
+    w.sim.user("lea").post("#discussion", WORRYING).unwrap();
+    let alert = w.sim.wait_post(is_alert).await.unwrap();
+    let id = alert.message_id.unwrap();
+    let ix = w.sim.user("karim").click(id, "Je prends").unwrap();
+    let first = w.sim.wait_response(&ix).await.unwrap();
+    w.sim
+        .wait_post(|p| p.kind == PostKind::Edited && p.message_id == Some(id))
+        .await
+        .unwrap();
+    // The button is disabled now; a second press (a double click that raced the edit, or the
+    // command) is the same promeneur taking it again: the domain says nothing changes.
+    let again = w.ask("karim", "/alerte prendre numero:1").await;
+    assert_eq!(again.content, first.content);
+    w.sim
+        .assert_no_message(Duration::from_millis(800), |p| {
+            p.kind == PostKind::Edited && p.message_id == Some(id)
+        })
+        .await
+        .unwrap();
     w.stop().await;
 }
 

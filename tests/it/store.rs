@@ -1,9 +1,12 @@
 //! The store and the message flow on real databases: every test runs on SQLite and, when
 //! `PROMENEUR_TEST_POSTGRES_URL` is set, on PostgreSQL.
 
+use promeneur::domain::alerts::{AlertStatus, Outcome, TransitionError};
 use promeneur::domain::effects::Effect;
+use promeneur::domain::safety::Category;
+use promeneur::flows::alerts::{apply, Action, ActionError};
 use promeneur::flows::message::{handle, Handled, Incoming};
-use promeneur::store::{alerts, cursors, exchanges, outbox};
+use promeneur::store::{alerts, cursors, exchanges, flags, outbox};
 
 use crate::support::{each_backend, test_bot, GUILD};
 
@@ -26,12 +29,9 @@ fn msg(id: u64, author: u64, content: &str, at: i64) -> Incoming<'_> {
 #[tokio::test]
 async fn enqueueing_the_same_effect_twice_stores_it_once() {
     each_backend(|t| async move {
-        let first = outbox::enqueue(t.db.pool(), "k1", "post_alert", "{}", 1)
-            .await
-            .unwrap();
-        let again = outbox::enqueue(t.db.pool(), "k1", "post_alert", "{}", 2)
-            .await
-            .unwrap();
+        let post = Effect::PostAlert { alert_id: 1 };
+        let first = outbox::enqueue(t.db.pool(), &post, 1).await.unwrap();
+        let again = outbox::enqueue(t.db.pool(), &post, 2).await.unwrap();
         assert!(first.is_some());
         assert_eq!(again, None);
         assert_eq!(outbox::stats(t.db.pool()).await.unwrap().pending, 1);
@@ -42,7 +42,7 @@ async fn enqueueing_the_same_effect_twice_stores_it_once() {
 #[tokio::test]
 async fn a_claimed_entry_is_not_claimed_again_until_its_lease_expires() {
     each_backend(|t| async move {
-        outbox::enqueue(t.db.pool(), "k", "post_alert", "{}", 0)
+        outbox::enqueue(t.db.pool(), &Effect::PostAlert { alert_id: 1 }, 0)
             .await
             .unwrap();
         let a = outbox::claim_due(t.db.pool(), 10, 1000, 10).await.unwrap();
@@ -69,7 +69,7 @@ async fn a_claimed_entry_is_not_claimed_again_until_its_lease_expires() {
 #[tokio::test]
 async fn a_retried_entry_waits_until_its_next_attempt() {
     each_backend(|t| async move {
-        outbox::enqueue(t.db.pool(), "k", "post_alert", "{}", 0)
+        outbox::enqueue(t.db.pool(), &Effect::PostAlert { alert_id: 1 }, 0)
             .await
             .unwrap();
         let e = outbox::claim_due(t.db.pool(), 0, 1000, 10)
@@ -136,10 +136,10 @@ async fn a_worrying_message_stores_its_alert_flag_and_effects_together() {
             panic!("expected a new alert, got {h:?}");
         };
         let alert = alerts::get(t.db.pool(), alert_id).await.unwrap().unwrap();
-        assert_eq!(alert.status, "open");
-        assert!(alert.categories.contains("suicide_selfharm"));
+        assert_eq!(alert.status(), AlertStatus::Open);
+        assert!(alert.categories.contains(&Category::SuicideSelfharm));
         assert!(alert.next_escalation_at.is_some());
-        let flags = alerts::flags_of(t.db.pool(), alert_id).await.unwrap();
+        let flags = flags::of_alert(t.db.pool(), alert_id).await.unwrap();
         assert_eq!(flags.len(), 1);
         let due = outbox::claim_due(t.db.pool(), 2_000, 1000, 10)
             .await
@@ -202,7 +202,7 @@ async fn a_burst_from_one_young_person_joins_one_alert() {
 }
 
 #[tokio::test]
-async fn taking_an_alert_twice_fails_the_second_time() {
+async fn a_promeneur_pressing_take_twice_gets_the_domain_answer_and_nothing_changes() {
     each_backend(|t| async move {
         let bot = test_bot(&t, "");
         let Handled::Flagged { alert_id, .. } =
@@ -210,12 +210,73 @@ async fn taking_an_alert_twice_fails_the_second_time() {
         else {
             panic!("flag expected")
         };
-        assert!(alerts::take(t.db.pool(), alert_id, 5, 2_000).await.unwrap());
-        assert!(!alerts::take(t.db.pool(), alert_id, 6, 2_001).await.unwrap());
-        let a = alerts::get(t.db.pool(), alert_id).await.unwrap().unwrap();
-        assert_eq!(a.taken_by, Some(5));
-        assert_eq!(a.taken_at, Some(2_000));
-        assert_eq!(a.next_escalation_at, None);
+        let g = Some(GUILD);
+        let first = apply(&bot, g, alert_id, 5, Action::Take, 2_000)
+            .await
+            .unwrap();
+        let first = first.unwrap_or_else(|e| panic!("take refused: {e}"));
+        let pending = outbox::stats(t.db.pool()).await.unwrap().pending;
+        let logged = exchanges::since(t.db.pool(), 0).await.unwrap().len();
+        // The same promeneur again: the domain says it changes nothing, and so it answers.
+        let again = apply(&bot, g, alert_id, 5, Action::Take, 2_500)
+            .await
+            .unwrap();
+        assert_eq!(again.as_ref().ok(), Some(&first));
+        assert_eq!(first.state.taken_by, Some(5));
+        assert_eq!(first.state.taken_at, Some(2_000));
+        assert_eq!(first.next_escalation_at, None);
+        assert_eq!(outbox::stats(t.db.pool()).await.unwrap().pending, pending);
+        assert_eq!(
+            exchanges::since(t.db.pool(), 0).await.unwrap().len(),
+            logged
+        );
+        // Someone else is told who holds it.
+        let other = apply(&bot, g, alert_id, 6, Action::Take, 3_000)
+            .await
+            .unwrap();
+        assert_eq!(
+            other,
+            Err(ActionError::Refused(TransitionError::AlreadyTaken {
+                by: 5
+            }))
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_save_decided_from_a_stale_alert_loses_to_the_one_saved_first() {
+    each_backend(|t| async move {
+        let bot = test_bot(&t, "");
+        let Handled::Flagged { alert_id, .. } =
+            handle(&bot, &msg(10, 777, WORRYING, 1_000)).await.unwrap()
+        else {
+            panic!("flag expected")
+        };
+        // Two processes read the same alert, and both decide to take it.
+        let read = alerts::get(t.db.pool(), alert_id).await.unwrap().unwrap();
+        let by_5 = read.take(5, 2_000).unwrap();
+        let by_6 = read.take(6, 2_001).unwrap();
+        assert!(alerts::save(t.db.pool(), &by_5.alert).await.unwrap());
+        assert!(!alerts::save(t.db.pool(), &by_6.alert).await.unwrap());
+        let now = alerts::get(t.db.pool(), alert_id).await.unwrap().unwrap();
+        assert_eq!(now.state.taken_by, Some(5));
+        assert_eq!(now.version, read.version + 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_alert_of_another_guild_is_not_found() {
+    each_backend(|t| async move {
+        let bot = test_bot(&t, "");
+        let Handled::Flagged { alert_id, .. } =
+            handle(&bot, &msg(10, 777, WORRYING, 1_000)).await.unwrap()
+        else {
+            panic!("flag expected")
+        };
+        let r = apply(&bot, Some(GUILD + 1), alert_id, 5, Action::Take, 2_000).await;
+        assert_eq!(r.unwrap(), Err(ActionError::NotFound));
     })
     .await;
 }
@@ -236,18 +297,22 @@ async fn retention_erases_old_exchanges_and_closed_alerts_but_keeps_open_ones() 
         else {
             panic!("flag expected")
         };
-        assert!(
-            alerts::close(t.db.pool(), old, 5, "accompagne", None, 2 * day)
-                .await
-                .unwrap()
-        );
+        let close = Action::Close {
+            outcome: Outcome::Accompagne,
+            note: None,
+        };
+        let closed = apply(&bot, Some(GUILD), old, 5, close, 2 * day)
+            .await
+            .unwrap();
+        assert!(closed.is_ok());
         let purged = promeneur::jobs::retention::purge(&bot, 40 * day)
             .await
             .unwrap();
-        assert_eq!(purged.exchanges, 2);
+        // The two messages and the staff action that closed the alert.
+        assert_eq!(purged.exchanges, 3);
         assert_eq!(purged.alerts, 1);
         assert!(alerts::get(t.db.pool(), old).await.unwrap().is_none());
-        assert!(alerts::flags_of(t.db.pool(), old).await.unwrap().is_empty());
+        assert!(flags::of_alert(t.db.pool(), old).await.unwrap().is_empty());
         assert!(
             alerts::get(t.db.pool(), open).await.unwrap().is_some(),
             "open alerts are kept"

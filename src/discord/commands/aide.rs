@@ -2,10 +2,10 @@
 
 use crate::prompts::{self, Lang};
 
-use super::super::render::lang_for;
 use super::super::{Context, Error};
+use crate::outbound::render::lang_for;
 
-/// Ce que fait le bot et comment joindre un·e promeneur·se.
+/// `/aide`: what the bot does and how to reach a promeneur, privately.
 #[poise::command(slash_command)]
 pub async fn aide(ctx: Context<'_>) -> Result<(), Error> {
     let lang = lang_of(&ctx);

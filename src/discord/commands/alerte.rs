@@ -9,27 +9,37 @@ use serenity::{
 
 use crate::bot::Bot;
 use crate::config::GuildConfig;
+use crate::domain::alerts::Alert;
 use crate::domain::alerts::Outcome;
 use crate::flows::alerts::{self as flow, Action, ActionError};
+use crate::outbound::render::{self, lang_for};
 use crate::prompts::{self, Lang};
-use crate::store::alerts::AlertRow;
-use crate::store::ids::from_db;
 use crate::store::now_ms;
 
-use super::super::render::{self, categories_of, lang_for, severity_of};
 use super::super::{Context, Error};
 
-/// What a promeneur chooses when closing an alert.
+/// What a promeneur chooses when closing an alert. The names here are the outcomes' ids;
+/// Discord shows the labels from prompts/ (see `commands::localize`).
 #[derive(Debug, Clone, Copy, poise::ChoiceParameter)]
 pub enum OutcomeChoice {
-    #[name = "accompagné"]
+    #[name = "accompagne"]
     Accompagne,
-    #[name = "orienté vers un service"]
+    #[name = "oriente"]
     Oriente,
-    #[name = "faux positif"]
+    #[name = "faux_positif"]
     FauxPositif,
     #[name = "autre"]
     Autre,
+}
+
+impl OutcomeChoice {
+    /// The choices in the order Discord lists them.
+    pub const ALL: [OutcomeChoice; 4] = [
+        OutcomeChoice::Accompagne,
+        OutcomeChoice::Oriente,
+        OutcomeChoice::FauxPositif,
+        OutcomeChoice::Autre,
+    ];
 }
 
 impl From<OutcomeChoice> for Outcome {
@@ -43,7 +53,7 @@ impl From<OutcomeChoice> for Outcome {
     }
 }
 
-/// Alertes : voir, prendre, clore ou rouvrir (promeneurs et coordination).
+/// `/alerte`: the alerts of the guild (descriptions shown by Discord: prompts/*/commands.toml).
 #[poise::command(
     slash_command,
     guild_only,
@@ -54,7 +64,7 @@ pub async fn alerte(_ctx: Context<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// Les alertes en attente, les plus graves d'abord.
+/// `/alerte liste`: the alerts waiting, gravest first.
 #[poise::command(slash_command, guild_only)]
 pub async fn liste(ctx: Context<'_>) -> Result<(), Error> {
     let Some((gc, lang)) = staff_guard(ctx).await? else {
@@ -62,9 +72,9 @@ pub async fn liste(ctx: Context<'_>) -> Result<(), Error> {
     };
     let alerts = flow::list_open(ctx.data(), Some(gc.id.0)).await?;
     let now = now_ms();
-    let cats: Vec<_> = alerts
+    let cats: Vec<Vec<_>> = alerts
         .iter()
-        .map(|a| categories_of(&a.categories))
+        .map(|a| a.categories.iter().copied().collect())
         .collect();
     let urls: Vec<_> = alerts.iter().map(|a| alert_url(gc, a)).collect();
     let items: Vec<_> = alerts
@@ -73,42 +83,30 @@ pub async fn liste(ctx: Context<'_>) -> Result<(), Error> {
         .zip(&urls)
         .map(|((a, c), u)| prompts::AlertListItem {
             id: a.id,
-            severity: severity_of(&a.severity),
+            severity: a.severity,
             categories: c,
-            status: a
-                .status
-                .parse()
-                .unwrap_or(crate::domain::alerts::AlertStatus::Open),
-            taken_by: a.taken_by.map(from_db),
-            age_ms: now - a.flagged_at,
+            status: a.status(),
+            taken_by: a.state.taken_by,
+            age_ms: now - a.state.flagged_at,
             url: u,
         })
         .collect();
     reply(ctx, text_limit(prompts::alerte_list(lang, &items))).await
 }
 
-/// Prendre une alerte en charge.
+/// `/alerte prendre numero`.
 #[poise::command(slash_command, guild_only)]
-pub async fn prendre(
-    ctx: Context<'_>,
-    #[description = "Numéro de l'alerte"]
-    #[min = 1]
-    numero: i64,
-) -> Result<(), Error> {
+pub async fn prendre(ctx: Context<'_>, #[min = 1] numero: i64) -> Result<(), Error> {
     act(ctx, numero, Action::Take).await
 }
 
-/// Clore une alerte avec son issue.
+/// `/alerte clore numero issue [note]`.
 #[poise::command(slash_command, guild_only)]
 pub async fn clore(
     ctx: Context<'_>,
-    #[description = "Numéro de l'alerte"]
-    #[min = 1]
-    numero: i64,
-    #[description = "Issue de l'accompagnement"] issue: OutcomeChoice,
-    #[description = "Note pour la supervision (facultative)"]
-    #[max_length = 1000]
-    note: Option<String>,
+    #[min = 1] numero: i64,
+    issue: OutcomeChoice,
+    #[max_length = 1000] note: Option<String>,
 ) -> Result<(), Error> {
     let action = Action::Close {
         outcome: issue.into(),
@@ -117,14 +115,9 @@ pub async fn clore(
     act(ctx, numero, action).await
 }
 
-/// Rouvrir une alerte close.
+/// `/alerte rouvrir numero`.
 #[poise::command(slash_command, guild_only)]
-pub async fn rouvrir(
-    ctx: Context<'_>,
-    #[description = "Numéro de l'alerte"]
-    #[min = 1]
-    numero: i64,
-) -> Result<(), Error> {
+pub async fn rouvrir(ctx: Context<'_>, #[min = 1] numero: i64) -> Result<(), Error> {
     act(ctx, numero, Action::Reopen).await
 }
 
@@ -161,7 +154,7 @@ fn answer(
     id: i64,
     was_take: bool,
     outcome: Option<Outcome>,
-    result: Result<AlertRow, ActionError>,
+    result: Result<Alert, ActionError>,
 ) -> String {
     match result {
         Ok(_) if was_take => prompts::alerte_taken_ok(lang, id),
@@ -207,9 +200,9 @@ fn text_limit(text: String) -> String {
     prompts::text::truncate_chars(&text, 1990)
 }
 
-fn alert_url(gc: &GuildConfig, a: &AlertRow) -> String {
+fn alert_url(gc: &GuildConfig, a: &Alert) -> String {
     match (a.alert_channel_id, a.alert_message_id) {
-        (Some(c), Some(m)) => render::message_url(Some(gc.id.0), from_db(c), from_db(m)),
+        (Some(c), Some(m)) => render::message_url(Some(gc.id.0), c, m),
         _ => render::message_url(Some(gc.id.0), gc.alert_channel.0, 0),
     }
 }
@@ -336,7 +329,7 @@ pub async fn on_modal(
     };
     let typed = field("outcome");
     let note = field("note");
-    let Some(outcome) = Outcome::from_user_input(&typed) else {
+    let Some(outcome) = Outcome::from_user_input(&typed, &prompts::outcome_vocabulary()) else {
         m.create_response(ctx, ephemeral(prompts::unknown_outcome(lang, &typed)))
             .await?;
         return Ok(());

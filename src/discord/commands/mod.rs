@@ -2,12 +2,17 @@
 
 pub mod aide;
 pub mod alerte;
+mod localize;
 
 use super::{Data, Error};
 
-/// Every command the bot registers.
+/// Every command the bot registers, with the descriptions and choice labels of prompts/.
 pub fn all() -> Vec<poise::Command<Data, Error>> {
-    vec![aide::aide(), alerte::alerte()]
+    let mut commands = vec![aide::aide(), alerte::alerte()];
+    for c in &mut commands {
+        localize::localize(c, "");
+    }
+    commands
 }
 
 /// The one error handler: the user gets a short ephemeral message, the log gets the chain.

@@ -1,4 +1,5 @@
-//! Alert lifecycle: open -> taken -> closed (and reopened), with the decisions around it:
+//! Alert lifecycle: open -> taken -> closed (and reopened), with the decisions around it: the
+//! typed aggregate and its changes ([`aggregate`]), what a flagged message does ([`intake`]),
 //! when to escalate ([`escalation`]), whether a new flag joins an existing alert ([`burst`]),
 //! and the order of the `/alerte` list.
 //!
@@ -6,14 +7,20 @@
 //! milliseconds, UTC) and stores what comes back. Ids of staff are Discord user ids (`u64`);
 //! alert ids are the database's (`i64`).
 
+pub mod aggregate;
 pub mod burst;
 pub mod escalation;
+pub mod flag;
+pub mod intake;
 
 use std::fmt;
 use std::str::FromStr;
 
+pub use aggregate::{join_categories, parse_categories, Alert, Change, FlagFacts, HelplineStatus};
 pub use burst::{sort_for_list, BurstPolicy, FlagPlacement, NewFlag, OpenAlertRef};
 pub use escalation::{parse_delay, parse_duration, DurationError, EscalationPolicy};
+pub use flag::{Flag, Span};
+pub use intake::{FlaggedMessage, Intake, IntakePolicy, Known, OpenAlert};
 
 /// Longest note accepted when closing an alert (a Discord modal paragraph allows 4000).
 pub const MAX_NOTE_CHARS: usize = 1000;
@@ -105,28 +112,36 @@ impl Outcome {
         }
     }
 
-    /// Reads what a promeneur typed in the close modal: the id, or the French or English
-    /// words, with or without accents, in any case ("Orienté", "faux positif", "referred").
-    pub fn from_user_input(input: &str) -> Option<Outcome> {
-        let folded: String = input
-            .trim()
-            .to_lowercase()
-            .chars()
-            .map(|c| match c {
-                'é' | 'è' | 'ê' => 'e',
-                '-' | '_' => ' ',
-                other => other,
-            })
-            .collect();
-        let words: Vec<&str> = folded.split_whitespace().collect();
-        match words.join(" ").as_str() {
-            "accompagne" | "accompagnee" | "supported" | "accompanied" => Some(Self::Accompagne),
-            "oriente" | "orientee" | "oriente vers un service" | "referred" => Some(Self::Oriente),
-            "faux positif" | "fp" | "false positive" => Some(Self::FauxPositif),
-            "autre" | "other" => Some(Self::Autre),
-            _ => None,
-        }
+    /// Reads what a promeneur typed in the close modal, given the words each outcome
+    /// accepts (from prompts): with or without accents, hyphens or extra spaces, in any case
+    /// ("Orienté", "faux-positif", "REFERRED").
+    pub fn from_user_input(input: &str, vocabulary: &[(Outcome, Vec<String>)]) -> Option<Outcome> {
+        let typed = fold(input);
+        vocabulary
+            .iter()
+            .find(|(_, words)| words.iter().any(|w| fold(w) == typed))
+            .map(|(o, _)| *o)
     }
+}
+
+/// Lowercase, without accents, middle dots, hyphens or repeated spaces.
+fn fold(text: &str) -> String {
+    let mapped: String = text
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| *c != '·')
+        .map(|c| match c {
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'à' | 'â' => 'a',
+            'ô' => 'o',
+            'î' | 'ï' => 'i',
+            'ù' | 'û' => 'u',
+            '-' | '_' => ' ',
+            other => other,
+        })
+        .collect();
+    mapped.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 impl fmt::Display for Outcome {
@@ -392,20 +407,22 @@ mod tests {
 
     #[test]
     fn outcomes_typed_by_a_promeneur_are_understood() {
-        assert_eq!(Outcome::from_user_input("Orienté"), Some(Outcome::Oriente));
-        assert_eq!(
-            Outcome::from_user_input("  FAUX   positif "),
-            Some(Outcome::FauxPositif)
-        );
-        assert_eq!(
-            Outcome::from_user_input("faux-positif"),
-            Some(Outcome::FauxPositif)
-        );
-        assert_eq!(
-            Outcome::from_user_input("accompagnée"),
-            Some(Outcome::Accompagne)
-        );
-        assert_eq!(Outcome::from_user_input("referred"), Some(Outcome::Oriente));
-        assert_eq!(Outcome::from_user_input("peut-être"), None);
+        let words = |list: &[&str]| list.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        let vocabulary = vec![
+            (Outcome::Accompagne, words(&["accompagne", "accompagnée"])),
+            (Outcome::Oriente, words(&["oriente", "orienté", "referred"])),
+            (
+                Outcome::FauxPositif,
+                words(&["faux_positif", "faux positif"]),
+            ),
+        ];
+        let read = |typed| Outcome::from_user_input(typed, &vocabulary);
+        assert_eq!(read("Orienté"), Some(Outcome::Oriente));
+        assert_eq!(read("  FAUX   positif "), Some(Outcome::FauxPositif));
+        assert_eq!(read("faux-positif"), Some(Outcome::FauxPositif));
+        assert_eq!(read("accompagnée"), Some(Outcome::Accompagne));
+        assert_eq!(read("ACCOMPAGNÉE"), Some(Outcome::Accompagne));
+        assert_eq!(read("referred"), Some(Outcome::Oriente));
+        assert_eq!(read("peut-être"), None);
     }
 }

@@ -8,12 +8,12 @@ use std::time::Duration;
 use tracing::{info, instrument, warn};
 
 use crate::bot::Bot;
-use crate::discord::deliver;
-use crate::discord::rest::{Rest, RestError};
 use crate::domain::effects::Effect;
+use crate::jobs::Shutdown;
 use crate::store::{now_ms, outbox};
 
-use super::Shutdown;
+use super::execute as deliver;
+use super::rest::{Rest, RestError};
 
 /// How long a claimed entry stays reserved for its worker: longer than a request may take (the
 /// REST client times out after 10 s). Another process takes over a crashed one's entries then.

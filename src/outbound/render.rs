@@ -8,11 +8,9 @@ use serenity::{
 };
 
 use crate::config::GuildConfig;
-use crate::domain::alerts::{AlertState, AlertStatus, Outcome};
+use crate::domain::alerts::{Alert, AlertStatus, Flag, HelplineStatus};
 use crate::domain::safety::{Category, Severity};
 use crate::prompts::{self, text, AlertField, Lang};
-use crate::store::alerts::{AlertRow, FlagRow};
-use crate::store::ids::from_db;
 
 /// Characters of each flagged message shown in the alert.
 const EXCERPT_CHARS: usize = 300;
@@ -34,29 +32,6 @@ pub fn lang_for(guild: Option<&GuildConfig>) -> Lang {
     guild.map(|g| g.language).unwrap_or_default()
 }
 
-pub fn categories_of(text: &str) -> Vec<Category> {
-    text.split(',').filter_map(|c| c.parse().ok()).collect()
-}
-
-pub fn severity_of(text: &str) -> Severity {
-    text.parse().unwrap_or(Severity::None)
-}
-
-/// The alert's lifecycle state, as the prompts expect it.
-pub fn state_of(a: &AlertRow) -> AlertState {
-    AlertState {
-        status: a.status.parse().unwrap_or(AlertStatus::Open),
-        taken_by: a.taken_by.map(from_db),
-        taken_at: a.taken_at,
-        closed_by: None,
-        closed_at: a.closed_at,
-        outcome: a.outcome.as_deref().and_then(|o| o.parse::<Outcome>().ok()),
-        note: None,
-        reopened_at: a.reopened_at,
-        ..AlertState::open(a.flagged_at)
-    }
-}
-
 /// A link to a message: `https://discord.com/channels/{guild or @me}/{channel}/{message}`.
 pub fn message_url(guild: Option<u64>, channel: u64, message: u64) -> String {
     let g = guild.map(|g| g.to_string()).unwrap_or_else(|| "@me".into());
@@ -64,19 +39,17 @@ pub fn message_url(guild: Option<u64>, channel: u64, message: u64) -> String {
 }
 
 /// The alert as an embed with its buttons.
-fn alert_parts(lang: Lang, a: &AlertRow, flags: &[FlagRow]) -> (CreateEmbed, Vec<CreateActionRow>) {
-    let severity = severity_of(&a.severity);
-    let categories = categories_of(&a.categories);
-    let guild = a.guild_id.map(from_db);
+fn alert_parts(lang: Lang, a: &Alert, flags: &[Flag]) -> (CreateEmbed, Vec<CreateActionRow>) {
+    let severity = a.severity;
+    let categories: Vec<Category> = a.categories.iter().copied().collect();
+    let guild = a.guild_id;
     let newest = flags.iter().rev().take(EXCERPTS_SHOWN).collect::<Vec<_>>();
     let excerpts = newest
         .iter()
         .rev()
         .map(|f| {
-            let spans: Vec<(usize, usize, String)> =
-                serde_json::from_str(&f.matches).unwrap_or_default();
-            let spans: Vec<(usize, usize)> = spans.into_iter().map(|(s, e, _)| (s, e)).collect();
-            let link = message_url(guild, from_db(f.channel_id), from_db(f.message_id));
+            let spans: Vec<(usize, usize)> = f.spans.iter().map(|s| (s.start, s.end)).collect();
+            let link = message_url(guild, f.channel_id, f.message_id);
             format!(
                 "> {}\n{}",
                 text::highlight_excerpt(&f.excerpt, &spans, EXCERPT_CHARS).replace('\n', "\n> "),
@@ -86,9 +59,7 @@ fn alert_parts(lang: Lang, a: &AlertRow, flags: &[FlagRow]) -> (CreateEmbed, Vec
         .collect::<Vec<_>>()
         .join("\n");
     let first = flags.first();
-    let channel = first
-        .map(|f| from_db(f.channel_id))
-        .unwrap_or(from_db(a.channel_id));
+    let channel = first.map(|f| f.channel_id).unwrap_or(a.channel_id);
     let label = |f| prompts::alert_field_label(lang, f);
     let mut embed = CreateEmbed::new()
         .title(prompts::alert_title(lang, severity, &categories))
@@ -105,18 +76,18 @@ fn alert_parts(lang: Lang, a: &AlertRow, flags: &[FlagRow]) -> (CreateEmbed, Vec
         )
         .field(
             label(AlertField::Status),
-            prompts::alert_status_line(lang, &state_of(a)),
+            prompts::alert_status_line(lang, &a.state),
             true,
         )
         .field(label(AlertField::Channel), format!("<#{channel}>"), true)
         .field(
             label(AlertField::Author),
-            text::user_mention(from_db(a.author_id)),
+            text::user_mention(a.author_id),
             true,
         )
         .field(
             label(AlertField::Time),
-            text::discord_timestamp(a.flagged_at),
+            text::discord_timestamp(a.state.flagged_at),
             true,
         )
         .field(
@@ -126,18 +97,15 @@ fn alert_parts(lang: Lang, a: &AlertRow, flags: &[FlagRow]) -> (CreateEmbed, Vec
         );
     let mut notes = Vec::new();
     if a.message_count > 1 {
-        notes.push(prompts::alert_burst_note(
-            lang,
-            u32::try_from(a.message_count).unwrap_or(u32::MAX),
-        ));
+        notes.push(prompts::alert_burst_note(lang, a.message_count));
     }
-    if a.helpline.as_deref() == Some("refused") {
+    if a.helpline == Some(HelplineStatus::Refused) {
         notes.push(prompts::alert_dm_refused(lang));
     }
     if !notes.is_empty() {
         embed = embed.footer(CreateEmbedFooter::new(notes.join(" · ")));
     }
-    let status: AlertStatus = a.status.parse().unwrap_or(AlertStatus::Open);
+    let status = a.status();
     let buttons = CreateActionRow::Buttons(vec![
         CreateButton::new(format!("alert:take:{}", a.id))
             .label(prompts::button_take(lang))
@@ -156,11 +124,11 @@ fn alert_parts(lang: Lang, a: &AlertRow, flags: &[FlagRow]) -> (CreateEmbed, Vec
 pub fn alert_message(
     lang: Lang,
     gc: Option<&GuildConfig>,
-    a: &AlertRow,
-    flags: &[FlagRow],
+    a: &Alert,
+    flags: &[Flag],
 ) -> CreateMessage {
     let (embed, rows) = alert_parts(lang, a, flags);
-    let severity = severity_of(&a.severity);
+    let severity = a.severity;
     let mut msg = CreateMessage::new()
         .embed(embed)
         .components(rows)
@@ -175,7 +143,7 @@ pub fn alert_message(
 }
 
 /// The edit that brings a posted alert up to date (no new ping: edits never notify).
-pub fn alert_edit(lang: Lang, a: &AlertRow, flags: &[FlagRow]) -> EditMessage {
+pub fn alert_edit(lang: Lang, a: &Alert, flags: &[Flag]) -> EditMessage {
     let (embed, rows) = alert_parts(lang, a, flags);
     EditMessage::new()
         .embed(embed)

@@ -1,0 +1,113 @@
+//! A flag: one flagged message of an alert, with the excerpt the alert shows and where the
+//! rules matched in it.
+
+use std::collections::BTreeSet;
+
+use crate::domain::safety::{Category, Scan, Severity};
+
+/// Longest excerpt kept for an alert, in bytes of the original message.
+pub const MAX_EXCERPT_BYTES: usize = 1500;
+
+/// Where a rule matched in the excerpt (byte offsets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+    pub rule: String,
+}
+
+/// A flagged message as the alert keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flag {
+    pub alert_id: i64,
+    pub message_id: u64,
+    pub channel_id: u64,
+    pub severity: Severity,
+    pub categories: BTreeSet<Category>,
+    /// The start of the message (at most [`MAX_EXCERPT_BYTES`]), erased with the alert.
+    pub excerpt: String,
+    pub spans: Vec<Span>,
+    /// When the message was sent, or last edited, unix ms.
+    pub at: i64,
+}
+
+impl Flag {
+    /// The flag of a scanned message: its excerpt (the start of the message, cut on a char
+    /// boundary) and the matches that fall inside it.
+    pub fn from_scan(
+        alert_id: i64,
+        message_id: u64,
+        channel_id: u64,
+        content: &str,
+        scan: &Scan,
+        at: i64,
+    ) -> Flag {
+        let mut cut = content.len().min(MAX_EXCERPT_BYTES);
+        while !content.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        let spans = scan
+            .matches
+            .iter()
+            .filter(|m| m.end <= cut)
+            .map(|m| Span {
+                start: m.start,
+                end: m.end,
+                rule: m.rule.clone(),
+            })
+            .collect();
+        Flag {
+            alert_id,
+            message_id,
+            channel_id,
+            severity: scan.severity,
+            categories: scan.categories.iter().copied().collect(),
+            excerpt: content[..cut].to_owned(),
+            spans,
+            at,
+        }
+    }
+}
+
+/// The union of the categories of `flags`.
+pub fn categories_of<'a>(flags: impl IntoIterator<Item = &'a Flag>) -> BTreeSet<Category> {
+    flags
+        .into_iter()
+        .flat_map(|f| f.categories.iter().copied())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::safety::Match;
+
+    fn scan_with(matches: Vec<(usize, usize)>) -> Scan {
+        Scan {
+            flagged: true,
+            severity: Severity::High,
+            categories: vec![Category::Distress],
+            matches: matches
+                .into_iter()
+                .map(|(start, end)| Match {
+                    rule: "r".into(),
+                    category: Category::Distress,
+                    severity: Severity::High,
+                    start,
+                    end,
+                })
+                .collect(),
+            ..Scan::default()
+        }
+    }
+
+    #[test]
+    fn a_long_message_is_cut_on_a_char_boundary_and_keeps_only_the_matches_inside() {
+        let content = format!("{}é tail", "a".repeat(MAX_EXCERPT_BYTES - 1));
+        let scan = scan_with(vec![(0, 3), (MAX_EXCERPT_BYTES, MAX_EXCERPT_BYTES + 4)]);
+        let flag = Flag::from_scan(1, 2, 3, &content, &scan, 0);
+        assert_eq!(flag.excerpt.len(), MAX_EXCERPT_BYTES - 1);
+        assert_eq!(flag.spans.len(), 1);
+        assert_eq!(flag.categories, [Category::Distress].into());
+    }
+}
