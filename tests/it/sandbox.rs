@@ -44,7 +44,16 @@ async fn the_demo_script_shows_the_alert_the_helpline_card_and_the_take() {
     ] {
         assert!(take.contains(shown), "no {shown:?} after the take:\n{take}");
     }
-    assert!(after("> @karim #alertes-promeneurs /alerte liste").contains("**#1**"));
+    let list = after("> @karim #alertes-promeneurs /alerte liste");
+    let again = after("> @karim #alertes-promeneurs /alerte prendre numero:1");
+    let again = &again[..again.len() - list.len()];
+    assert!(again.contains("[only karim sees this]"), "{again}");
+    assert!(
+        !again.contains("(edited)"),
+        "taking it twice changed the alert:
+{again}"
+    );
+    assert!(list.contains("**#1**"));
     assert!(after("> @lea #discussion /aide").contains("[only lea sees this]"));
 
     let volatile = regex::Regex::new(r"\d{15,}|\d{4}-\d{2}-\d{2}").expect("a valid pattern");
