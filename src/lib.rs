@@ -12,5 +12,6 @@ pub mod jobs;
 pub mod prompts;
 pub mod sandbox;
 pub mod scan;
+pub mod scheduler;
 pub mod store;
 pub mod telemetry;

@@ -10,6 +10,7 @@ pub mod alerts;
 pub mod cursors;
 pub mod exchanges;
 pub mod ids;
+pub mod job_runs;
 pub mod outbox;
 
 use std::str::FromStr;
