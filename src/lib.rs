@@ -16,5 +16,6 @@ pub mod prompts;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod scan;
+pub mod scheduler;
 pub mod store;
 pub mod telemetry;

@@ -11,6 +11,7 @@ pub mod cursors;
 pub mod exchanges;
 pub mod flags;
 pub mod ids;
+pub mod job_runs;
 pub mod outbox;
 
 use std::str::FromStr;

@@ -4,5 +4,6 @@ mod cli;
 mod crash;
 mod e2e;
 mod sandbox;
+mod scheduler;
 mod store;
 mod support;
