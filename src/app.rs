@@ -59,8 +59,10 @@ impl App {
                 rest,
                 stop.clone(),
             )),
-            tokio::spawn(jobs::escalation::run(bot.clone(), stop.clone())),
-            tokio::spawn(jobs::retention::run(bot.clone(), stop.clone())),
+            tokio::spawn(
+                jobs::scheduler(bot.clone(), Arc::new(crate::scheduler::SystemClock))
+                    .run(stop.clone()),
+            ),
         ];
         let shards = client.shard_manager.clone();
         info!(api_base = %bot.config.api_base, guilds = bot.config.guilds.len(), "connecting to Discord");

@@ -1,10 +1,55 @@
-//! Background work: outbox delivery, escalations and retention. Each job is a loop that ends when the
-//! shutdown signal fires, after finishing the item in hand.
+//! The bot's timed work, on one [`Scheduler`]: escalations (every half second, idempotent by
+//! the alerts' own data, so unrecorded) and retention (hourly, recorded once per hour across
+//! processes). Reminders, announcements and the weekly digest join here as jobs; none owns a
+//! loop of its own. Also the shutdown signal every background task listens to.
 
-pub mod escalation;
 pub mod retention;
 
+use std::sync::Arc;
+use std::time::Duration;
+
 use tokio::sync::watch;
+
+use crate::bot::Bot;
+use crate::flows;
+use crate::scheduler::{Clock, Job, Schedule, Scheduler};
+
+/// How often due escalations are looked for; delays are configured down to seconds.
+const ESCALATION_EVERY: Duration = Duration::from_millis(500);
+/// How often retention runs.
+const RETENTION_EVERY: Duration = Duration::from_secs(3600);
+
+/// The scheduler with every job of the bot, on `clock`.
+pub fn scheduler(bot: Arc<Bot>, clock: Arc<dyn Clock>) -> Scheduler {
+    let mut scheduler = Scheduler::new(bot.db.clone(), clock);
+    let b = bot.clone();
+    scheduler.add(Job::every_tick(
+        "escalation",
+        Schedule::Every(ESCALATION_EVERY),
+        move |run| {
+            let bot = b.clone();
+            async move {
+                flows::escalation::escalate_due(&bot, run.now_ms).await?;
+                Ok(())
+            }
+        },
+    ));
+    scheduler.add(Job::once_per_period(
+        "retention",
+        Schedule::Every(RETENTION_EVERY),
+        move |run| {
+            let bot = bot.clone();
+            async move {
+                let purged = retention::purge(&bot, run.now_ms).await?;
+                if purged != retention::Purged::default() {
+                    tracing::info!(?purged, "retention purge");
+                }
+                Ok(())
+            }
+        },
+    ));
+    scheduler
+}
 
 /// Fires once at shutdown; jobs finish what they hold and return.
 #[derive(Clone)]

@@ -1,34 +1,15 @@
 //! Retention: the supervision log and closed alerts are erased after `privacy.retention_days`;
-//! finished outbox entries after a week. Runs at start and then every hour.
-
-use std::sync::Arc;
-use std::time::Duration;
-
-use tracing::{info, warn};
+//! finished outbox entries after a week, past scheduler runs after a month (the latest of each
+//! job is kept). Run hourly by the scheduler (see `jobs::scheduler`).
 
 use crate::bot::Bot;
-use crate::store::{alerts, exchanges, now_ms, outbox};
+use crate::store::{alerts, exchanges, job_runs, outbox};
 
-use super::Shutdown;
-
-const EVERY: Duration = Duration::from_secs(3600);
 const DAY_MS: i64 = 86_400_000;
 /// Finished outbox entries are kept a week, for operators investigating a delivery.
 const OUTBOX_KEEP_MS: i64 = 7 * DAY_MS;
-
-pub async fn run(bot: Arc<Bot>, mut shutdown: Shutdown) {
-    loop {
-        match purge(&bot, now_ms()).await {
-            Ok(p) if p != Purged::default() => info!(?p, "retention purge"),
-            Ok(_) => {}
-            Err(e) => warn!(error = %format!("{e:#}"), "retention purge failed"),
-        }
-        tokio::select! {
-            _ = tokio::time::sleep(EVERY) => {}
-            _ = shutdown.fired() => break,
-        }
-    }
-}
+/// Past scheduler runs are kept a month, for operators checking that a job ran.
+const JOB_RUNS_KEEP_MS: i64 = 30 * DAY_MS;
 
 /// What one purge erased.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +17,7 @@ pub struct Purged {
     pub exchanges: u64,
     pub alerts: u64,
     pub outbox: u64,
+    pub job_runs: u64,
 }
 
 /// Erases what is past its retention at `now`.
@@ -45,10 +27,12 @@ pub async fn purge(bot: &Bot, now: i64) -> anyhow::Result<Purged> {
     let exchanges = exchanges::purge_before(&mut *tx, cutoff).await?;
     let alerts = alerts::purge_closed_before(&mut tx, cutoff).await?;
     let outbox = outbox::purge_finished_before(&mut *tx, now - OUTBOX_KEEP_MS).await?;
+    let job_runs = job_runs::purge_before(&mut *tx, now - JOB_RUNS_KEEP_MS).await?;
     tx.commit().await?;
     Ok(Purged {
         exchanges,
         alerts,
         outbox,
+        job_runs,
     })
 }

@@ -380,3 +380,53 @@ async fn purging_old_runs_keeps_the_latest_period_of_each_job() {
     })
     .await;
 }
+
+/// The bot's own jobs (`jobs::scheduler`) on a set clock: an untaken critical alert is
+/// escalated once its delay has passed, once, and retention is recorded once per hour.
+#[tokio::test]
+async fn the_bots_jobs_escalate_an_untaken_alert_once_and_record_retention_once_per_hour() {
+    use promeneur::domain::effects::Effect;
+    use promeneur::flows::message::{handle, Handled, Incoming};
+    use promeneur::store::outbox;
+
+    each_backend(|t| async move {
+        let bot = crate::support::test_bot(&t, "");
+        let t0 = monday_of_w50();
+        let msg = Incoming {
+            guild_id: Some(crate::support::GUILD),
+            alert_guild_id: Some(crate::support::GUILD),
+            channel_id: 42,
+            message_id: 10,
+            author_id: 777,
+            content: "je veux mourir, ce soir je prends toutes mes boites de dolipranes",
+            edit: false,
+            at: t0,
+        };
+        let Handled::Flagged { alert_id, .. } = handle(&bot, &msg).await.unwrap() else {
+            panic!("a worrying message is flagged")
+        };
+        let clock = Arc::new(ManualClock::new(t0 + 60_000));
+        let scheduler = promeneur::jobs::scheduler(bot.clone(), clock.clone());
+        let escalations = |entries: Vec<outbox::OutboxEntry>| {
+            entries
+                .iter()
+                .filter(|e| {
+                    matches!(Effect::from_payload(&e.payload), Ok(Effect::Escalate { alert_id: a, .. }) if a == alert_id)
+                })
+                .count()
+        };
+        scheduler.tick().await;
+        let far = t0 + 3_600_000;
+        assert_eq!(escalations(outbox::claim_due(t.db.pool(), far, 1, 100).await.unwrap()), 0);
+        // The critical delay is five minutes.
+        clock.set(t0 + 5 * 60_000 + 1);
+        scheduler.tick().await;
+        scheduler.tick().await;
+        let due = outbox::claim_due(t.db.pool(), far + 1, 1, 100).await.unwrap();
+        assert_eq!(escalations(due), 1);
+        let runs = job_runs::list(t.db.pool(), "retention").await.unwrap();
+        assert_eq!(runs.len(), 1, "retention ran once in its hour");
+        assert!(job_runs::list(t.db.pool(), "escalation").await.unwrap().is_empty());
+    })
+    .await;
+}
