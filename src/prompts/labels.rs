@@ -59,7 +59,7 @@ pub fn status_label(lang: Lang, status: AlertStatus, taken_by: Option<u64>) -> S
         (AlertStatus::Taken, Some(by)) => {
             render(lang, &STATUS_TAKEN, &[("promeneur", &user_mention(by))])
         }
-        // A taken alert always has a taker; if a row lacks one, "open" is the safer claim.
+        // A taken alert always has a taker; if a row lacks one, open is the safer claim.
         (AlertStatus::Open | AlertStatus::Taken, _) => render(lang, &STATUS_OPEN, &[]),
         (AlertStatus::Closed, _) => render(lang, &STATUS_CLOSED, &[]),
     }

@@ -54,7 +54,7 @@ impl TryFrom<AlertRow> for Alert {
     fn try_from(r: AlertRow) -> anyhow::Result<Alert> {
         let id = r.id;
         let parsed = || -> anyhow::Result<Alert> {
-            let status: AlertStatus = r.status.parse()?;
+            let status = parse_status(&r.status)?;
             let outcome = r
                 .outcome
                 .as_deref()
@@ -94,6 +94,24 @@ impl TryFrom<AlertRow> for Alert {
     }
 }
 
+/// The stored form of a status.
+fn status_id(status: AlertStatus) -> &'static str {
+    match status {
+        AlertStatus::Open => "open",
+        AlertStatus::Taken => "taken",
+        AlertStatus::Closed => "closed",
+    }
+}
+
+fn parse_status(text: &str) -> anyhow::Result<AlertStatus> {
+    AlertStatus::ALL
+        .into_iter()
+        .find(|s| status_id(*s) == text)
+        .ok_or_else(|| {
+            anyhow::anyhow!("unknown alert status `{text}` (expected open, taken, closed)")
+        })
+}
+
 fn parse_all(rows: Vec<AlertRow>) -> anyhow::Result<Vec<Alert>> {
     rows.into_iter().map(Alert::try_from).collect()
 }
@@ -126,7 +144,7 @@ where
     .bind(origin.author_pseudonym)
     .bind(open.severity.as_str())
     .bind(join_categories(&open.categories))
-    .bind(AlertStatus::Open.as_str())
+    .bind(status_id(AlertStatus::Open))
     .bind(origin.at)
     .bind(origin.alert_channel_id.map(to_db))
     .bind(open.next_escalation_at)
@@ -153,7 +171,7 @@ where
     .bind(alert.version + 1)
     .bind(alert.severity.as_str())
     .bind(join_categories(&alert.categories))
-    .bind(s.status.as_str())
+    .bind(status_id(s.status))
     .bind(i64::from(alert.message_count))
     .bind(alert.last_message_at)
     .bind(s.taken_by.map(to_db))
@@ -207,7 +225,7 @@ where
         .bind(to_db(author_id))
         .bind(since)
         .bind(guild_id.map(to_db))
-        .bind(AlertStatus::Closed.as_str())
+        .bind(status_id(AlertStatus::Closed))
         .fetch_optional(ex)
         .await?
         .map(Alert::try_from)
@@ -249,7 +267,7 @@ where
     );
     let rows = sqlx::query_as::<_, AlertRow>(sqlx::AssertSqlSafe(sql))
         .bind(guild_id.map(to_db))
-        .bind(AlertStatus::Closed.as_str())
+        .bind(status_id(AlertStatus::Closed))
         .fetch_all(ex)
         .await?;
     parse_all(rows)
@@ -266,7 +284,7 @@ where
     );
     let rows = sqlx::query_as::<_, AlertRow>(sqlx::AssertSqlSafe(sql))
         .bind(now)
-        .bind(AlertStatus::Open.as_str())
+        .bind(status_id(AlertStatus::Open))
         .fetch_all(ex)
         .await?;
     parse_all(rows)
@@ -278,7 +296,7 @@ pub async fn purge_closed_before(
     tx: &mut sqlx::Transaction<'static, Any>,
     before: i64,
 ) -> anyhow::Result<u64> {
-    let closed = AlertStatus::Closed.as_str();
+    let closed = status_id(AlertStatus::Closed);
     sqlx::query(
         "DELETE FROM flags WHERE alert_id IN \
            (SELECT id FROM alerts WHERE status = $2 AND closed_at < $1)",
@@ -295,4 +313,18 @@ pub async fn purge_closed_before(
             .await?
             .rows_affected(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_round_trip_through_their_stored_form_and_an_unknown_one_is_an_error() {
+        for status in AlertStatus::ALL {
+            assert_eq!(parse_status(status_id(status)).ok(), Some(status));
+        }
+        let err = parse_status("fermé").map_err(|e| e.to_string());
+        assert!(err.is_err_and(|e| e.contains("fermé") && e.contains("open, taken, closed")));
+    }
 }

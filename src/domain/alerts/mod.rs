@@ -25,7 +25,7 @@ pub use intake::{FlaggedMessage, Intake, IntakePolicy, Known, OpenAlert};
 /// Longest note accepted when closing an alert (a Discord modal paragraph allows 4000).
 pub const MAX_NOTE_CHARS: usize = 1000;
 
-/// Where an alert stands. Stored as `"open"`, `"taken"`, `"closed"`.
+/// Where an alert stands. (Its stored form is the store's business: `store::alerts`.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum AlertStatus {
     Open,
@@ -34,24 +34,11 @@ pub enum AlertStatus {
 }
 
 impl AlertStatus {
-    /// The stable id stored in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Open => "open",
-            Self::Taken => "taken",
-            Self::Closed => "closed",
-        }
-    }
+    pub const ALL: [AlertStatus; 3] = [Self::Open, Self::Taken, Self::Closed];
 
     /// Whether the alert still waits for someone (escalations and grouping apply).
     pub fn is_active(self) -> bool {
         !matches!(self, Self::Closed)
-    }
-}
-
-impl fmt::Display for AlertStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
     }
 }
 
@@ -62,23 +49,6 @@ pub struct UnknownId {
     pub kind: &'static str,
     pub input: String,
     pub expected: &'static str,
-}
-
-impl FromStr for AlertStatus {
-    type Err = UnknownId;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "open" => Ok(Self::Open),
-            "taken" => Ok(Self::Taken),
-            "closed" => Ok(Self::Closed),
-            _ => Err(UnknownId {
-                kind: "alert status",
-                input: s.to_owned(),
-                expected: "open, taken, closed",
-            }),
-        }
-    }
 }
 
 /// How a promeneur closed an alert. Stored as `"accompagne"`, `"oriente"`, `"faux_positif"`,
@@ -387,10 +357,7 @@ mod tests {
     }
 
     #[test]
-    fn statuses_and_outcomes_round_trip_through_their_stable_ids() {
-        for status in [AlertStatus::Open, AlertStatus::Taken, AlertStatus::Closed] {
-            assert_eq!(status.as_str().parse(), Ok(status));
-        }
+    fn outcomes_round_trip_through_their_stable_ids() {
         for outcome in Outcome::ALL {
             assert_eq!(outcome.as_str().parse(), Ok(outcome));
         }
@@ -399,10 +366,10 @@ mod tests {
 
     #[test]
     fn an_unknown_stored_id_is_an_error_that_lists_the_valid_ones() {
-        let err = "fermé".parse::<AlertStatus>().err();
+        let err = "fini".parse::<Outcome>().err();
         let message = err.map(|e| e.to_string()).unwrap_or_default();
-        assert!(message.contains("fermé"));
-        assert!(message.contains("open, taken, closed"));
+        assert!(message.contains("fini"));
+        assert!(message.contains("accompagne, oriente, faux_positif, autre"));
     }
 
     #[test]
