@@ -3,4 +3,4 @@ pub mod alerts;
 pub mod effects;
 pub mod helpline;
 pub mod pseudonym;
-pub mod safety;
+pub use promeneur_safety as safety;
