@@ -36,7 +36,7 @@ use promeneur::domain::safety::RuleSet;
 use promeneur::sandbox::{demo_config, RunningBot};
 use promeneur::store::{outbox, Db};
 
-#[path = "common/corpus.rs"]
+#[path = "../crates/safety/benches/common/corpus.rs"]
 mod corpus;
 use corpus::{chat_line, Rng, CHAT, OPENERS};
 
