@@ -1,6 +1,6 @@
 //! Sensitive-content detection: normalisation, rules, matching.
 //!
-//! A message is first normalised ([`normalize`]) into a lowercase, accent-free, de-obfuscated
+//! A message is first normalised ([`normalize()`]) into a lowercase, accent-free, de-obfuscated
 //! view that keeps a map from every normalised byte back to the original text. Rules are TOML
 //! files (format at the top of `rules.rs`) whose terms are normalised the same way and compiled
 //! (`compile.rs`) into a single Aho-Corasick automaton (`automaton.rs`); a handful of regexes
