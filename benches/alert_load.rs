@@ -32,11 +32,11 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use discord_sim::{demo::demo_guild, PostKind, RecordedCall, Sim, SimHandle, SimUser};
-use promeneur::domain::safety::RuleSet;
+use promeneur::safety::RuleSet;
 use promeneur::sandbox::{demo_config, RunningBot};
 use promeneur::store::{outbox, Db};
 
-#[path = "common/corpus.rs"]
+#[path = "../crates/safety/benches/common/corpus.rs"]
 mod corpus;
 use corpus::{chat_line, Rng, CHAT, OPENERS};
 

@@ -11,8 +11,8 @@ use crate::bot::Bot;
 use crate::config::Config;
 use crate::discord;
 use crate::domain::pseudonym::PseudonymKey;
-use crate::domain::safety::RuleSet;
 use crate::jobs;
+use crate::safety::RuleSet;
 use crate::store::Db;
 
 /// A bot ready to connect.

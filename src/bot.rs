@@ -8,7 +8,7 @@ use tokio::sync::{Mutex, Notify};
 use crate::config::Config;
 use crate::domain::alerts::{BurstPolicy, EscalationPolicy, IntakePolicy};
 use crate::domain::pseudonym::PseudonymKey;
-use crate::domain::safety::RuleSet;
+use crate::safety::RuleSet;
 use crate::store::Db;
 
 /// Shared state of a running bot (behind an `Arc`).

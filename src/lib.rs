@@ -15,6 +15,8 @@ pub mod outbound;
 pub mod prompts;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
+/// Detection: the `promeneur-safety` crate (normalisation, rules, matching).
+pub use promeneur_safety as safety;
 pub mod scan;
 pub mod scheduler;
 pub mod store;

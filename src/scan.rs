@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use crate::domain::safety::{RuleSet, Scan};
+use crate::safety::{RuleSet, Scan};
 
 /// Options of `promeneur scan`.
 #[derive(Debug, Clone, Default)]
@@ -141,7 +141,7 @@ fn write_explanation(out: &mut impl Write, line_no: usize, line: &str, scan: &Sc
         }
     }
     for x in &scan.exceptions {
-        let effect = if x.to == crate::domain::safety::Severity::None {
+        let effect = if x.to == crate::safety::Severity::None {
             "cancelled".to_owned()
         } else {
             format!("lowered from {} to {}", x.from, x.to)

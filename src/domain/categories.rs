@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::domain::helpline::ServiceId;
-use crate::domain::safety::Category;
+use crate::safety::Category;
 
 /// What the bot does for one category.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,7 +15,7 @@ use chrono::{DateTime, Timelike};
 use chrono_tz::Tz;
 
 use crate::domain::categories;
-use crate::domain::safety::{Category, UnknownId};
+use crate::safety::{Category, UnknownId};
 
 /// The time zone used when a guild does not set one.
 pub const DEFAULT_TIME_ZONE: Tz = chrono_tz::Europe::Paris;

@@ -1,7 +1,7 @@
 //! Pure decisions: no I/O, no Discord, no database. Each submodule has its tests beside it.
+//! Detection itself is its own crate, re-exported as `crate::safety`.
 pub mod alerts;
 pub mod categories;
 pub mod effects;
 pub mod helpline;
 pub mod pseudonym;
-pub mod safety;

@@ -7,7 +7,7 @@ use tracing::{debug, instrument, warn};
 use crate::bot::Bot;
 use crate::domain::alerts::flag::categories_of;
 use crate::domain::alerts::{intake, join_categories, Flag, FlaggedMessage, Intake, Known};
-use crate::domain::safety::Scan;
+use crate::safety::Scan;
 use crate::store::exchanges::{self, ExchangeKind, NewExchange};
 use crate::store::{alerts, cursors, flags, outbox, Tx};
 

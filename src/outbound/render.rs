@@ -9,8 +9,8 @@ use serenity::{
 
 use crate::config::GuildConfig;
 use crate::domain::alerts::{Alert, AlertStatus, Flag, HelplineStatus};
-use crate::domain::safety::{Category, Severity};
 use crate::prompts::{self, text, AlertField, Lang};
+use crate::safety::{Category, Severity};
 
 /// Characters of each flagged message shown in the alert.
 const EXCERPT_CHARS: usize = 300;

@@ -5,7 +5,7 @@ use super::registry::*;
 use super::text::{role_mention, user_mention};
 use super::{categories_label, elapsed, outcome_label, render, severity_label, Lang};
 use crate::domain::alerts::{AlertState, AlertStatus, Outcome};
-use crate::domain::safety::{Category, Severity};
+use crate::safety::{Category, Severity};
 
 /// A field of the alert embed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -4,7 +4,7 @@ use super::registry::*;
 use super::text::user_mention;
 use super::{categories_label, elapsed, outcome_label, render, severity_label, status_label, Lang};
 use crate::domain::alerts::{AlertStatus, Outcome, TransitionError, MAX_NOTE_CHARS};
-use crate::domain::safety::{Category, Severity};
+use crate::safety::{Category, Severity};
 
 /// One alert in the `/alerte` list.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,7 +8,7 @@ use super::registry::{rendered, ALL};
 use super::*;
 use crate::domain::alerts::{AlertState, AlertStatus, Outcome, TransitionError};
 use crate::domain::helpline::ServiceId;
-use crate::domain::safety::{Category, Severity};
+use crate::safety::{Category, Severity};
 
 /// Calls every render function, with every variant of its enum arguments.
 fn render_everything(lang: Lang) -> Vec<String> {

@@ -4,7 +4,7 @@ use super::registry::*;
 use super::text::user_mention;
 use super::{render, Lang};
 use crate::domain::alerts::{AlertStatus, Outcome};
-use crate::domain::safety::{Category, Severity};
+use crate::safety::{Category, Severity};
 
 /// "critique", "élevée"...
 pub fn severity_label(lang: Lang, severity: Severity) -> String {

@@ -3,9 +3,9 @@
 
 use promeneur::domain::alerts::{AlertStatus, Outcome, TransitionError};
 use promeneur::domain::effects::Effect;
-use promeneur::domain::safety::Category;
 use promeneur::flows::alerts::{apply, Action, ActionError};
 use promeneur::flows::message::{handle, Handled, Incoming};
+use promeneur::safety::Category;
 use promeneur::store::{alerts, cursors, exchanges, flags, outbox};
 
 use crate::support::{each_backend, test_bot, GUILD};

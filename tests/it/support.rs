@@ -8,7 +8,7 @@ use std::sync::Arc;
 use promeneur::bot::Bot;
 use promeneur::config::{Config, Env};
 use promeneur::domain::pseudonym::PseudonymKey;
-use promeneur::domain::safety::RuleSet;
+use promeneur::safety::RuleSet;
 use promeneur::store::Db;
 use sqlx::Executor;
 

@@ -12,7 +12,7 @@ use std::str::FromStr;
 
 use super::{AlertState, AlertStatus, EscalationPolicy, Outcome, TransitionError, UnknownId};
 use crate::domain::effects::Effect;
-use crate::domain::safety::{Category, Severity};
+use crate::safety::{Category, Severity};
 
 /// What happened to the helpline card sent to the young person.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

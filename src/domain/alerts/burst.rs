@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use std::time::Duration;
 
 use super::AlertStatus;
-use crate::domain::safety::Severity;
+use crate::safety::Severity;
 
 /// How close together messages must be to form one burst (`alerts.burst_window`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use super::AlertStatus;
-use crate::domain::safety::Severity;
+use crate::safety::Severity;
 
 /// Why a duration string was refused. Messages quote the input and say what is expected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

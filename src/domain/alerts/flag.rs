@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::domain::safety::{Category, Scan, Severity};
+use crate::safety::{Category, Scan, Severity};
 
 /// Longest excerpt kept for an alert, in bytes of the original message.
 pub const MAX_EXCERPT_BYTES: usize = 1500;
@@ -80,7 +80,7 @@ pub fn categories_of<'a>(flags: impl IntoIterator<Item = &'a Flag>) -> BTreeSet<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::safety::Match;
+    use crate::safety::Match;
 
     fn scan_with(matches: Vec<(usize, usize)>) -> Scan {
         Scan {

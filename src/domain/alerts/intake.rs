@@ -12,7 +12,7 @@ use super::burst::{FlagPlacement, NewFlag, OpenAlertRef};
 use super::{AlertStatus, BurstPolicy, EscalationPolicy};
 use crate::domain::effects::Effect;
 use crate::domain::helpline::HelplinePolicy;
-use crate::domain::safety::{Category, Severity};
+use crate::safety::{Category, Severity};
 
 /// The policies an intake decision follows (from the configuration).
 #[derive(Debug, Clone, Copy)]

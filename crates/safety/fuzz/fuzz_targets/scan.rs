@@ -1,13 +1,13 @@
 //! Fuzz normalisation and matching: any bytes (lossily decoded) must scan without panicking,
 //! with every span inside the original text on char boundaries, the same decision with and
 //! without the shortcut for harmless messages, and normalisation idempotent.
-//! Run: `cargo +nightly fuzz run scan` from the repository root.
+//! Run: `cargo +nightly fuzz run scan` from `crates/safety/`.
 #![no_main]
 
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use promeneur::domain::safety::{normalize, RuleSet};
+use promeneur_safety::{normalize, RuleSet};
 
 fn rules() -> &'static RuleSet {
     static RULES: OnceLock<RuleSet> = OnceLock::new();

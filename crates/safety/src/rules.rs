@@ -1,4 +1,6 @@
-//! Rule files: TOML parsing and validation, with errors that name the file, the line and why.
+//! Rule files: the TOML format, its parsing and validation into specs (what `compile.rs` turns
+//! into a [`crate::RuleSet`]), with errors that name the file, the line and why. No file I/O
+//! here: `load.rs` reads the files.
 //!
 //! A file holds three kinds of tables:
 //!
@@ -35,8 +37,8 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::normalize::normalize;
-use super::{Category, Severity};
+use crate::normalize::normalize;
+use crate::{Category, Severity};
 
 /// A rule file that cannot be used, with where and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -194,7 +196,7 @@ pub(crate) struct ComboSpec {
     pub origin: Origin,
 }
 
-/// Everything parsed from a set of files, before compilation into a matcher.
+/// Everything parsed from a set of files, before compilation into a rule set.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Specs {
     pub rules: Vec<RuleSpec>,
@@ -435,7 +437,9 @@ mod tests {
         let e = parse(src).unwrap_err();
         assert_eq!(
             e.to_string(),
-            "rules/test.toml:4: rule `x`: unknown category `suicid`"
+            "rules/test.toml:4: rule `x`: unknown category `suicid` (expected one of: \
+             suicide_selfharm, sexual_violence, domestic_violence, harassment, violence_threat, \
+             substances, eating_disorder, distress)"
         );
     }
 

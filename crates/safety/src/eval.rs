@@ -1,13 +1,16 @@
 //! Scoring the flagger against labelled data: labelled TSV sets (the shared fr-youth set, and the
-//! repository's own `eval/{fr,en}/{tune,holdout}.tsv`) and the CyberAgressionAdo chats.
+//! repository's own `eval/{fr,en}/{tune,tune2,tune3,holdout}.tsv`) and the CyberAgressionAdo
+//! chats.
 //!
-//! Pure: callers read the files (the shared data stays outside the repository, its directory
-//! comes from `PROMENEUR_EVAL_DIR`) and pass their text here. Used by `examples/safety_eval.rs` (prints the
-//! table) and by the quality-floor test.
+//! Dev-only: compiled with the `eval` feature, which this crate's tests and example enable
+//! (through its dev-dependency on itself); the bot never builds it. Pure: callers read the
+//! files (the shared data stays outside the repository, its directory comes from
+//! `PROMENEUR_EVAL_DIR`) and pass their text here. Used by `examples/safety_eval.rs` (prints the
+//! tables) and by the quality floors in `tests/safety.rs`.
 
 use std::fmt;
 
-use super::{Category, RuleSet, Severity};
+use crate::{Category, RuleSet, Severity};
 
 /// One line of `fr-youth-visible.tsv`.
 #[derive(Debug, Clone)]

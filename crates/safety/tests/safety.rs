@@ -1,16 +1,16 @@
 //! Sensitive-content detection, end to end through the public API: properties of normalisation
 //! and matching, robustness on hostile input, and the quality floors on the labelled data.
 //!
-//! The repository's own labelled sets (`eval/`) are always scored. The shared labelled data is
-//! NOT in the repository: set `PROMENEUR_EVAL_DIR` to a directory holding
-//! `fr-youth-visible.tsv` and `cyberagression-v1/*.csv` (e.g. `../shared/eval`).
+//! The repository's own labelled sets (`eval/` at the repository root) are always scored. The
+//! shared labelled data is NOT in the repository: set `PROMENEUR_EVAL_DIR` to a directory
+//! holding `fr-youth-visible.tsv` and `cyberagression-v1/*.csv` (e.g. `../shared/eval`).
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use promeneur::domain::safety::eval::{self, Chat, Labelled};
-use promeneur::domain::safety::normalize::{Normalized, Normalizer};
-use promeneur::domain::safety::{normalize, Category, RuleSet, Scan, Severity};
+use promeneur_safety::eval::{self, Chat, Labelled};
+use promeneur_safety::normalize::{Normalized, Normalizer};
+use promeneur_safety::{normalize, Category, RuleSet, Scan, Severity};
 use proptest::prelude::*;
 
 fn rules() -> &'static RuleSet {
@@ -182,7 +182,7 @@ fn a_huge_message_of_one_repeated_character_is_handled() {
     }
 }
 
-/// A long random loop over the same body as the fuzz target (`fuzz/fuzz_targets/scan.rs`):
+/// A long random loop over the same body as the fuzz target (`crates/safety/fuzz/`):
 /// `PROMENEUR_FUZZ_ITERS` sets the number of inputs (default 20,000).
 #[test]
 fn random_bytes_never_crash_normalisation_or_matching() {
@@ -297,12 +297,14 @@ fn quality_on_the_shared_data_stays_above_the_measured_floors() {
     assert_eq!(c.flagged_within_five(), c.first_flag.len());
 }
 
+/// The repository's own labelled sets (`eval/` at the repository root).
+fn eval_sets() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../eval")
+}
+
 /// One of the repository's own labelled sets (`eval/<lang>/<set>.tsv`), always present.
 fn repo_set(lang: &str, set: &str) -> eval::LabelledScore {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("eval")
-        .join(lang)
-        .join(format!("{set}.tsv"));
+    let path = eval_sets().join(lang).join(format!("{set}.tsv"));
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{} is part of the repository: {e}", path.display()));
     let lines = eval::parse_youth_tsv(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -350,7 +352,7 @@ fn quality_on_the_repository_sets_stays_above_the_measured_floors() {
 
 #[test]
 fn the_shortcut_agrees_with_the_full_path_on_every_labelled_line() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("eval");
+    let root = eval_sets();
     let mut lines = 0;
     for entry in std::fs::read_dir(&root).into_iter().flatten().flatten() {
         for file in std::fs::read_dir(entry.path())

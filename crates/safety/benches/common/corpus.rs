@@ -1,6 +1,7 @@
-//! Shared by the benches (`#[path = "common/corpus.rs"] mod corpus;`, so Cargo does not build
-//! it as a bench of its own): a small seeded generator and synthetic French chat lines, never
-//! taken from the evaluation data.
+//! Shared by the benches, this crate's `safety` and the bot's `alert_load` (each includes it
+//! with `#[path = ...] mod corpus;`, so Cargo does not build it as a bench of its own): a
+//! small seeded generator and synthetic French chat lines, never taken from the evaluation
+//! data.
 
 /// Xorshift64*: deterministic for a seed, good enough to mix a corpus.
 pub struct Rng(pub u64);

@@ -9,8 +9,8 @@
 //!   (normalisation with the map back to the original, exceptions, combinations).
 //!
 //! ```sh
-//! cargo bench --bench safety
-//! PROMENEUR_BENCH_RULES=path/to/rules cargo bench --bench safety   # other rule files
+//! cargo bench -p promeneur-safety --bench safety
+//! PROMENEUR_BENCH_RULES=path/to/rules cargo bench -p promeneur-safety --bench safety
 //! ```
 //! Besides criterion's figures, each mix prints the ratio to the bare automaton from a plain
 //! timing loop in the same run: the two alternate, round after round, and the median ratio of
@@ -18,14 +18,15 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use promeneur::domain::safety::RuleSet;
+use promeneur_safety::RuleSet;
 
 #[path = "common/corpus.rs"]
 mod corpus;
 use corpus::{chat_line, Rng, CHAT};
 
-const FR_RULES: &str = include_str!("../rules/fr.toml");
-const EN_RULES: &str = include_str!("../rules/en.toml");
+// The repository's shipped rules, two levels above this crate.
+const FR_RULES: &str = include_str!("../../../rules/fr.toml");
+const EN_RULES: &str = include_str!("../../../rules/en.toml");
 
 /// Clauses of this bench besides the shared harmless `corpus::CHAT`: English, obfuscated, risky
 /// or only seemingly risky.

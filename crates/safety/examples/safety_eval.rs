@@ -1,11 +1,14 @@
 //! Prints the flagger's quality tables.
 //!
-//! Always scored: the repository's own labelled sets, `eval/{fr,en}/{tune,tune2,tune3,holdout}.tsv` (see
-//! `eval/README.md`). Also scored when `PROMENEUR_EVAL_DIR` names the shared data (which stays
-//! outside the repository): `fr-youth-visible.tsv` and `cyberagression-v1/*.csv`.
+//! Always scored: the repository's own labelled sets,
+//! `eval/{fr,en}/{tune,tune2,tune3,holdout}.tsv` (see `eval/README.md`). Also scored when
+//! `PROMENEUR_EVAL_DIR` names the shared data (which stays outside the repository):
+//! `fr-youth-visible.tsv` and `cyberagression-v1/*.csv`.
+//!
+//! From the repository root:
 //!
 //! ```sh
-//! PROMENEUR_EVAL_DIR=../shared/eval cargo run --release --example safety_eval [-- --misses [--chat]]
+//! PROMENEUR_EVAL_DIR=../shared/eval cargo run --release -p promeneur-safety --example safety_eval [-- --misses [--chat]]
 //! ```
 //! `--rules DIR` scores the `*.toml` rule files of DIR instead of the shipped (embedded) ones,
 //! so a rule author can edit `rules/` and re-run without rebuilding: `-- --rules rules`.
@@ -16,8 +19,8 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
-use promeneur::domain::safety::eval::{self, Chat, Labelled};
-use promeneur::domain::safety::{Category, RuleSet};
+use promeneur_safety::eval::{self, Chat, Labelled};
+use promeneur_safety::{Category, RuleSet};
 
 fn read_tsv(path: &Path) -> Result<Vec<Labelled>> {
     let text =
@@ -77,7 +80,8 @@ fn main() -> Result<()> {
         }
         None => RuleSet::builtin()?,
     };
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("eval");
+    // The repository's `eval/`, two levels above this crate.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../eval");
     for lang in ["fr", "en"] {
         for set in ["tune", "tune2", "tune3", "holdout"] {
             let path = root.join(lang).join(format!("{set}.tsv"));
