@@ -10,7 +10,8 @@ use sqlx::{Any, Executor, FromRow};
 
 use super::ids::{from_db, to_db};
 use crate::domain::alerts::{
-    join_categories, parse_categories, Alert, AlertState, AlertStatus, OpenAlert, Outcome,
+    join_categories, parse_categories, Alert, AlertState, AlertStatus, HelplineStatus, OpenAlert,
+    Outcome,
 };
 
 const ALERT_COLUMNS: &str = "id, version, guild_id, channel_id, author_id, author_pseudonym, \
@@ -82,7 +83,7 @@ impl TryFrom<AlertRow> for Alert {
                 },
                 message_count: u32::try_from(r.message_count)?,
                 last_message_at: r.last_message_at,
-                helpline: r.helpline.as_deref().map(str::parse).transpose()?,
+                helpline: r.helpline.as_deref().map(parse_helpline).transpose()?,
                 escalations: u32::try_from(r.escalations)?,
                 next_escalation_at: r.next_escalation_at,
                 alert_channel_id: r.alert_channel_id.map(from_db),
@@ -109,6 +110,24 @@ fn parse_status(text: &str) -> anyhow::Result<AlertStatus> {
         .find(|s| status_id(*s) == text)
         .ok_or_else(|| {
             anyhow::anyhow!("unknown alert status `{text}` (expected open, taken, closed)")
+        })
+}
+
+/// The stored form of a helpline card's fate.
+fn helpline_id(status: HelplineStatus) -> &'static str {
+    match status {
+        HelplineStatus::Sent => "sent",
+        HelplineStatus::Refused => "refused",
+        HelplineStatus::Failed => "failed",
+    }
+}
+
+fn parse_helpline(text: &str) -> anyhow::Result<HelplineStatus> {
+    HelplineStatus::ALL
+        .into_iter()
+        .find(|h| helpline_id(*h) == text)
+        .ok_or_else(|| {
+            anyhow::anyhow!("unknown helpline status `{text}` (expected sent, refused, failed)")
         })
 }
 
@@ -181,7 +200,7 @@ where
     .bind(s.outcome.map(|o| o.as_str()))
     .bind(s.note.as_deref())
     .bind(s.reopened_at)
-    .bind(alert.helpline.map(|h| h.as_str()))
+    .bind(alert.helpline.map(helpline_id))
     .bind(i64::from(alert.escalations))
     .bind(alert.next_escalation_at)
     .bind(alert.id)
@@ -326,5 +345,9 @@ mod tests {
         }
         let err = parse_status("fermé").map_err(|e| e.to_string());
         assert!(err.is_err_and(|e| e.contains("fermé") && e.contains("open, taken, closed")));
+        for status in HelplineStatus::ALL {
+            assert_eq!(parse_helpline(helpline_id(status)).ok(), Some(status));
+        }
+        assert!(parse_helpline("ok").is_err());
     }
 }

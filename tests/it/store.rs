@@ -26,6 +26,14 @@ fn msg(id: u64, author: u64, content: &str, at: i64) -> Incoming<'_> {
     }
 }
 
+/// Handles a worrying message and returns the id of the alert it opened or joined.
+async fn flagged(bot: &promeneur::bot::Bot, id: u64, author: u64, at: i64) -> i64 {
+    match handle(bot, &msg(id, author, WORRYING, at)).await.unwrap() {
+        Handled::Flagged { alert_id, .. } => alert_id,
+        other => panic!("a worrying message is flagged, got {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn enqueueing_the_same_effect_twice_stores_it_once() {
     each_backend(|t| async move {
@@ -205,11 +213,7 @@ async fn a_burst_from_one_young_person_joins_one_alert() {
 async fn a_promeneur_pressing_take_twice_gets_the_domain_answer_and_nothing_changes() {
     each_backend(|t| async move {
         let bot = test_bot(&t, "");
-        let Handled::Flagged { alert_id, .. } =
-            handle(&bot, &msg(10, 777, WORRYING, 1_000)).await.unwrap()
-        else {
-            panic!("flag expected")
-        };
+        let alert_id = flagged(&bot, 10, 777, 1_000).await;
         let g = Some(GUILD);
         let first = apply(&bot, g, alert_id, 5, Action::Take, 2_000)
             .await
@@ -248,11 +252,7 @@ async fn a_promeneur_pressing_take_twice_gets_the_domain_answer_and_nothing_chan
 async fn a_save_decided_from_a_stale_alert_loses_to_the_one_saved_first() {
     each_backend(|t| async move {
         let bot = test_bot(&t, "");
-        let Handled::Flagged { alert_id, .. } =
-            handle(&bot, &msg(10, 777, WORRYING, 1_000)).await.unwrap()
-        else {
-            panic!("flag expected")
-        };
+        let alert_id = flagged(&bot, 10, 777, 1_000).await;
         // Two processes read the same alert, and both decide to take it.
         let read = alerts::get(t.db.pool(), alert_id).await.unwrap().unwrap();
         let by_5 = read.take(5, 2_000).unwrap();
@@ -270,11 +270,7 @@ async fn a_save_decided_from_a_stale_alert_loses_to_the_one_saved_first() {
 async fn an_alert_of_another_guild_is_not_found() {
     each_backend(|t| async move {
         let bot = test_bot(&t, "");
-        let Handled::Flagged { alert_id, .. } =
-            handle(&bot, &msg(10, 777, WORRYING, 1_000)).await.unwrap()
-        else {
-            panic!("flag expected")
-        };
+        let alert_id = flagged(&bot, 10, 777, 1_000).await;
         let r = apply(&bot, Some(GUILD + 1), alert_id, 5, Action::Take, 2_000).await;
         assert_eq!(r.unwrap(), Err(ActionError::NotFound));
     })
@@ -287,16 +283,8 @@ async fn retention_erases_old_exchanges_and_closed_alerts_but_keeps_open_ones() 
         // `extra` lands inside the [privacy] table of the test configuration.
         let bot = test_bot(&t, "retention_days = 30");
         let day = 86_400_000i64;
-        let Handled::Flagged { alert_id: old, .. } =
-            handle(&bot, &msg(10, 777, WORRYING, day)).await.unwrap()
-        else {
-            panic!("flag expected")
-        };
-        let Handled::Flagged { alert_id: open, .. } =
-            handle(&bot, &msg(11, 778, WORRYING, day)).await.unwrap()
-        else {
-            panic!("flag expected")
-        };
+        let old = flagged(&bot, 10, 777, day).await;
+        let open = flagged(&bot, 11, 778, day).await;
         let close = Action::Close {
             outcome: Outcome::Accompagne,
             note: None,
