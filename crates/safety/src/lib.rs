@@ -26,6 +26,7 @@ pub mod normalize;
 mod rules;
 mod ruleset;
 mod severity;
+pub mod stance;
 
 use serde::Serialize;
 
@@ -34,6 +35,7 @@ pub use normalize::normalize;
 pub use rules::RuleError;
 pub use ruleset::RuleSet;
 pub use severity::Severity;
+pub use stance::{read_stance, Stance, StanceReading};
 
 /// An id that is not one of the contract's categories or severities.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
