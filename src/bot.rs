@@ -21,6 +21,8 @@ pub struct Bot {
     pub burst: BurstPolicy,
     /// Wakes the delivery worker as soon as an effect is stored.
     pub outbox_ready: Notify,
+    /// Who has been talking in each channel lately (authors and times only).
+    pub conversations: crate::flows::conversations::Conversations,
     /// Serialises the flag path of this process, so a burst of messages from one young person
     /// arriving at once joins one alert instead of racing into two.
     pub flag_lock: Mutex<()>,
@@ -49,6 +51,7 @@ impl Bot {
             escalation,
             burst,
             outbox_ready: Notify::new(),
+            conversations: Default::default(),
             flag_lock: Mutex::new(()),
         }
     }

@@ -161,6 +161,18 @@ pub(crate) fn message(state: &State, message: &Message, gateway: bool) -> Value 
     }
     if let Some(reference) = &message.message_reference {
         value["message_reference"] = reference.clone();
+        // A reply carries the message it answers, as Discord sends it (one level deep).
+        if message.kind == 19 {
+            let replied = reference["message_id"]
+                .as_str()
+                .and_then(|m| m.parse::<u64>().ok())
+                .and_then(|m| state.messages.get(&m));
+            if let Some(replied) = replied {
+                let mut inner = self::message(state, replied, false);
+                inner["referenced_message"] = Value::Null;
+                value["referenced_message"] = inner;
+            }
+        }
     }
     if let Some(interaction) = &message.interaction {
         value["interaction_metadata"] = json!({

@@ -91,6 +91,14 @@ async fn on_message(
     } else {
         m.timestamp.timestamp_millis()
     };
+    let people = People {
+        mentions: people_mentioned(&m.mentions),
+        reply_to: m
+            .referenced_message
+            .as_ref()
+            .filter(|r| !r.author.bot)
+            .map(|r| r.author.id.get()),
+    };
     scan(
         ctx,
         bot,
@@ -102,6 +110,7 @@ async fn on_message(
         &m.content,
         edit,
         at,
+        people,
     )
     .await;
 }
@@ -122,6 +131,19 @@ async fn on_update(ctx: &serenity::Context, bot: &Bot, e: &MessageUpdateEvent) {
         .edited_timestamp
         .map(|t| t.timestamp_millis())
         .unwrap_or_else(now_ms);
+    let people = People {
+        mentions: e
+            .mentions
+            .as_deref()
+            .map(people_mentioned)
+            .unwrap_or_default(),
+        reply_to: e
+            .referenced_message
+            .as_ref()
+            .and_then(|r| r.as_ref())
+            .filter(|r| !r.author.bot)
+            .map(|r| r.author.id.get()),
+    };
     scan(
         ctx,
         bot,
@@ -133,8 +155,26 @@ async fn on_update(ctx: &serenity::Context, bot: &Bot, e: &MessageUpdateEvent) {
         content,
         true,
         at,
+        people,
     )
     .await;
+}
+
+/// Who a message points at: the people it mentions and the author of the message it replies
+/// to, so that support for a hostile message goes to the young person it targets.
+#[derive(Debug, Default)]
+struct People {
+    mentions: Vec<u64>,
+    reply_to: Option<u64>,
+}
+
+/// The people (not bots) among a message's mentions.
+fn people_mentioned(users: &[serenity::User]) -> Vec<u64> {
+    users
+        .iter()
+        .filter(|u| !u.bot)
+        .map(|u| u.id.get())
+        .collect()
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -149,6 +189,7 @@ async fn scan(
     content: &str,
     edit: bool,
     at: i64,
+    people: People,
 ) {
     let alert_guild_id = match guild_id {
         Some(g) => {
@@ -175,6 +216,8 @@ async fn scan(
         content,
         edit,
         at,
+        mentions: people.mentions,
+        reply_to: people.reply_to,
     };
     match message::handle(bot, &incoming).await {
         Ok(h) => debug!(?h, "scanned"),

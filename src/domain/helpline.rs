@@ -196,6 +196,21 @@ pub fn local_time(at_ms: i64, tz: Tz) -> Option<DateTime<Tz>> {
     DateTime::from_timestamp_millis(at_ms).map(|utc| utc.with_timezone(&tz))
 }
 
+/// Who a card is written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CardKind {
+    /// The young person who wrote about themselves.
+    Disclosure,
+    /// The young person a hostile message was aimed at (never its author).
+    Targeted,
+    /// A young person worried about a friend or a relative.
+    Friend,
+}
+
+impl CardKind {
+    pub const ALL: [CardKind; 3] = [Self::Disclosure, Self::Targeted, Self::Friend];
+}
+
 /// Which categories earn the young person a helpline card.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HelplinePolicy {
@@ -229,6 +244,37 @@ impl HelplinePolicy {
         flagged
             .into_iter()
             .any(|c| self.card_categories.contains(c))
+    }
+
+    /// Whether the young person targeted by a hostile message of these categories gets the
+    /// card written for being targeted: for harassment, threats and sexual violence, and any
+    /// category that earns a card.
+    pub fn wants_targeted_card<'a>(&self, flagged: impl IntoIterator<Item = &'a Category>) -> bool {
+        flagged.into_iter().any(|c| {
+            self.card_categories.contains(c)
+                || matches!(
+                    c,
+                    Category::Harassment | Category::ViolenceThreat | Category::SexualViolence
+                )
+        })
+    }
+
+    /// The services on the card for the young person targeted by a message of these
+    /// categories, open at `at_ms` in `tz`: being targeted is harassment (the 3018, the 119)
+    /// whatever else the message was flagged for.
+    pub fn targeted_card(&self, flagged: &[Category], at_ms: i64, tz: Tz) -> Vec<ServiceId> {
+        let mut relevant = flagged.to_vec();
+        if !relevant.contains(&Category::Harassment) {
+            relevant.push(Category::Harassment);
+        }
+        match local_time(at_ms, tz) {
+            Some(local) => services_open_at(&relevant, local),
+            None => services()
+                .iter()
+                .filter(|s| s.hours == Hours::Always && s.serves_any(&relevant))
+                .map(|s| s.id)
+                .collect(),
+        }
     }
 
     /// The services to put on the card for a flag of these categories at `at_ms` in `tz`, or

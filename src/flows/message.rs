@@ -6,8 +6,10 @@ use tracing::{debug, instrument, warn};
 
 use crate::bot::Bot;
 use crate::domain::alerts::flag::categories_of;
-use crate::domain::alerts::{intake, join_categories, Flag, FlaggedMessage, Intake, Known};
-use crate::safety::Scan;
+use crate::domain::alerts::{
+    about, intake, join_categories, Around, Flag, FlaggedMessage, Intake, Known, Reading,
+};
+use crate::safety::{read_stance, Scan};
 use crate::store::exchanges::{self, ExchangeKind, NewExchange};
 use crate::store::{alerts, cursors, flags, outbox, Tx};
 
@@ -17,7 +19,7 @@ use super::apply_change;
 const MAX_ATTEMPTS: usize = 5;
 
 /// A message as an adapter saw it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Incoming<'a> {
     /// Where the message was written (`None` for a DM to the bot).
     pub guild_id: Option<u64>,
@@ -30,6 +32,10 @@ pub struct Incoming<'a> {
     pub edit: bool,
     /// When it was written (or edited), unix ms.
     pub at: i64,
+    /// Users it mentions (bots excluded), in order.
+    pub mentions: Vec<u64>,
+    /// The author of the message it replies to.
+    pub reply_to: Option<u64>,
 }
 
 /// What the flow did.
@@ -48,6 +54,19 @@ pub enum Handled {
 #[instrument(skip_all, fields(channel = m.channel_id, message = m.message_id, edit = m.edit))]
 pub async fn handle(bot: &Bot, m: &Incoming<'_>) -> anyhow::Result<Handled> {
     let scan = bot.rules.scan(m.content);
+    let partner = bot
+        .conversations
+        .note(m.channel_id, m.author_id, m.at, m.edit);
+    let reading = scan.flagged.then(|| {
+        let stance = read_stance(m.content, &scan);
+        let around = Around {
+            author: m.author_id,
+            mentions: m.mentions.clone(),
+            reply_to: m.reply_to,
+            partner,
+        };
+        about::read(stance.stance, stance.addresses_someone, &around)
+    });
     // Flags are rare: take the lock only for them, so ordinary traffic never waits on it.
     let _guard = if scan.flagged {
         Some(bot.flag_lock.lock().await)
@@ -58,7 +77,12 @@ pub async fn handle(bot: &Bot, m: &Incoming<'_>) -> anyhow::Result<Handled> {
         let mut tx = bot.db.begin().await?;
         record_exchange(bot, &mut tx, m, &scan).await?;
         let handled = if scan.flagged {
-            match flag(bot, &mut tx, m, &scan).await? {
+            let reading = reading.unwrap_or(Reading {
+                stance: crate::safety::Stance::SelfDisclosure,
+                target: None,
+                subject: Some(m.author_id),
+            });
+            match flag(bot, &mut tx, m, &scan, reading).await? {
                 Some(h) => h,
                 None => {
                     // Another process saved the alert since we read it: decide again.
@@ -121,6 +145,7 @@ async fn flag(
     tx: &mut Tx,
     m: &Incoming<'_>,
     scan: &Scan,
+    reading: Reading,
 ) -> anyhow::Result<Option<Handled>> {
     let existing = flags::by_message(&mut **tx, m.message_id).await?;
     let message_alert = match &existing {
@@ -128,8 +153,14 @@ async fn flag(
         None => None,
     };
     let window = i64::try_from(bot.burst.window.as_millis()).unwrap_or(i64::MAX / 2);
-    let latest =
-        alerts::open_for_author(&mut **tx, m.alert_guild_id, m.author_id, m.at - window).await?;
+    let latest = alerts::latest_about(
+        &mut **tx,
+        m.alert_guild_id,
+        reading.subject,
+        m.author_id,
+        m.at - window,
+    )
+    .await?;
     let siblings = match (&existing, m.edit) {
         (Some(f), true) => {
             let all = flags::of_alert(&mut **tx, f.alert_id).await?;
@@ -142,6 +173,7 @@ async fn flag(
         categories: scan.categories.iter().copied().collect(),
         at: m.at,
         edit: m.edit,
+        reading,
     };
     let known = Known {
         message_flag: existing
@@ -151,8 +183,16 @@ async fn flag(
         author_latest: latest.as_ref(),
         sibling_categories: &siblings,
     };
-    let flag_in =
-        |alert_id| Flag::from_scan(alert_id, m.message_id, m.channel_id, m.content, scan, m.at);
+    let flag_in = |alert_id| {
+        Flag::from_scan(
+            alert_id,
+            (m.message_id, m.author_id),
+            m.channel_id,
+            m.content,
+            scan,
+            m.at,
+        )
+    };
 
     match intake::decide(bot.intake_policy(), &msg, known) {
         Intake::Ignore => Ok(Some(Handled::Logged)),

@@ -3,6 +3,7 @@
 //! state and its effects in one transaction. Integration tests call them on a real database.
 
 pub mod alerts;
+pub mod conversations;
 pub mod escalation;
 pub mod helpline;
 pub mod message;

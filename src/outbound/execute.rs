@@ -5,7 +5,7 @@ use tracing::info;
 use crate::bot::Bot;
 use crate::domain::alerts::{Alert, AlertStatus, Flag, HelplineStatus};
 use crate::domain::effects::Effect;
-use crate::domain::helpline::DEFAULT_TIME_ZONE;
+use crate::domain::helpline::{CardKind, DEFAULT_TIME_ZONE};
 use crate::flows;
 use crate::prompts;
 use crate::store::{alerts as alert_store, flags, now_ms};
@@ -105,12 +105,22 @@ async fn helpline(bot: &Bot, rest: &Rest, alert_id: i64) -> Result<(), Failure> 
     let lang = render::lang_for(gc);
     let tz = gc.map(|g| g.tz).unwrap_or(DEFAULT_TIME_ZONE);
     let categories: Vec<_> = a.categories.iter().copied().collect();
-    let Some(services) = bot.config.alerts.helpline.card(&categories, now_ms(), tz) else {
+    // The young person who confided, the one targeted (never the aggressor), or the friend
+    // who worried; nobody when an aggression's target is unknown.
+    let Some((recipient, kind)) = a.card_recipient() else {
         return Ok(());
     };
-    let text = prompts::helpline_card(lang, &services);
+    let policy = &bot.config.alerts.helpline;
+    let services = match kind {
+        CardKind::Targeted => policy.targeted_card(&categories, now_ms(), tz),
+        CardKind::Disclosure | CardKind::Friend => match policy.card(&categories, now_ms(), tz) {
+            Some(s) => s,
+            None => return Ok(()),
+        },
+    };
+    let text = prompts::helpline_card(lang, kind, &services);
     let result = async {
-        let dm = rest.dm_channel(a.author_id).await?;
+        let dm = rest.dm_channel(recipient).await?;
         rest.create_message(dm, &render::helpline_message(text, alert_id))
             .await
     }

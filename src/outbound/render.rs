@@ -8,9 +8,10 @@ use serenity::{
 };
 
 use crate::config::GuildConfig;
+use crate::domain::alerts::flag::authors_of;
 use crate::domain::alerts::{Alert, AlertStatus, Flag, HelplineStatus};
 use crate::prompts::{self, text, AlertField, Lang};
-use crate::safety::{Category, Severity};
+use crate::safety::{Category, Severity, Stance};
 
 /// Characters of each flagged message shown in the alert.
 const EXCERPT_CHARS: usize = 300;
@@ -79,12 +80,18 @@ fn alert_parts(lang: Lang, a: &Alert, flags: &[Flag]) -> (CreateEmbed, Vec<Creat
             prompts::alert_status_line(lang, &a.state),
             true,
         )
-        .field(label(AlertField::Channel), format!("<#{channel}>"), true)
-        .field(
-            label(AlertField::Author),
-            text::user_mention(a.author_id),
-            true,
-        )
+        .field(label(AlertField::Channel), format!("<#{channel}>"), true);
+    let target = match (a.target_id, a.stance) {
+        (Some(t), _) => Some(text::user_mention(t)),
+        (None, Stance::Aggression) => Some(prompts::alert_target_unknown(lang)),
+        (None, _) => None,
+    };
+    if let Some(target) = target {
+        embed = embed.field(label(AlertField::Target), target, true);
+    }
+    let (authors_label, authors) = authors_field(lang, a, flags);
+    embed = embed
+        .field(authors_label, authors, true)
         .field(
             label(AlertField::Time),
             text::discord_timestamp(a.state.flagged_at),
@@ -117,6 +124,34 @@ fn alert_parts(lang: Lang, a: &Alert, flags: &[Flag]) -> (CreateEmbed, Vec<Creat
             .disabled(status == AlertStatus::Closed),
     ]);
     (embed, vec![buttons])
+}
+
+/// Who wrote the alert's messages: one author, or the several of a pile-on on one young
+/// person (mentions, never pings: the alert's allowed mentions list the promeneur role only).
+fn authors_field(lang: Lang, a: &Alert, flags: &[Flag]) -> (String, String) {
+    let mut authors: Vec<u64> = authors_of(flags)
+        .into_iter()
+        .map(|id| if id == 0 { a.author_id } else { id })
+        .collect();
+    authors.dedup();
+    if authors.is_empty() {
+        authors.push(a.author_id);
+    }
+    if authors.len() == 1 {
+        return (
+            prompts::alert_field_label(lang, AlertField::Author),
+            text::user_mention(authors[0]),
+        );
+    }
+    let list = authors
+        .iter()
+        .map(|&id| text::user_mention(id))
+        .collect::<Vec<_>>()
+        .join(", ");
+    (
+        prompts::alert_field_authors(lang, authors.len()),
+        text::truncate_chars(&list, 1024),
+    )
 }
 
 /// The first post of an alert: pings the promeneur role only, and carries a nonce Discord

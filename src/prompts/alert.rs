@@ -18,10 +18,11 @@ pub enum AlertField {
     Time,
     Link,
     Status,
+    Target,
 }
 
 impl AlertField {
-    pub const ALL: [AlertField; 8] = [
+    pub const ALL: [AlertField; 9] = [
         Self::Category,
         Self::Severity,
         Self::Channel,
@@ -30,6 +31,7 @@ impl AlertField {
         Self::Time,
         Self::Link,
         Self::Status,
+        Self::Target,
     ];
 }
 
@@ -56,8 +58,19 @@ pub fn alert_field_label(lang: Lang, field: AlertField) -> String {
         AlertField::Time => &ALERT_FIELD_TIME,
         AlertField::Link => &ALERT_FIELD_LINK,
         AlertField::Status => &ALERT_FIELD_STATUS,
+        AlertField::Target => &ALERT_FIELD_TARGET,
     };
     render(lang, template, &[])
+}
+
+/// The name of the authors field when several people wrote an alert's messages (a pile-on).
+pub fn alert_field_authors(lang: Lang, count: usize) -> String {
+    render(lang, &ALERT_FIELD_AUTHORS, &[("count", &count.to_string())])
+}
+
+/// The target field of an aggression whose target is unknown.
+pub fn alert_target_unknown(lang: Lang) -> String {
+    render(lang, &ALERT_TARGET_UNKNOWN, &[])
 }
 
 /// The value of the link field: a Markdown link to the flagged message.

@@ -7,7 +7,7 @@ use std::path::Path;
 use super::registry::{rendered, ALL};
 use super::*;
 use crate::domain::alerts::{AlertState, AlertStatus, Outcome, TransitionError};
-use crate::domain::helpline::ServiceId;
+use crate::domain::helpline::{CardKind, ServiceId};
 use crate::safety::{Category, Severity};
 
 /// Calls every render function, with every variant of its enum arguments.
@@ -52,7 +52,11 @@ fn render_everything(lang: Lang) -> Vec<String> {
         360_000,
         "https://x",
     ));
-    out.push(helpline_card(lang, &ServiceId::ALL));
+    for kind in CardKind::ALL {
+        out.push(helpline_card(lang, kind, &ServiceId::ALL));
+    }
+    out.push(alert_field_authors(lang, 3));
+    out.push(alert_target_unknown(lang));
     let item = AlertListItem {
         id: 6,
         severity: Severity::Medium,

@@ -95,6 +95,25 @@ pub fn sanitize(text: &str) -> String {
     out
 }
 
+/// The byte ranges of user mentions (`<@id>`, `<@!id>`) in `text`: an excerpt shows them as
+/// the person's name (Discord renders them so in an embed, where they never notify), so
+/// promeneurs see who was named. Role mentions and `@everyone` stay neutralised.
+fn user_mentions(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (start, _) in text.match_indices("<@") {
+        let rest = &text[start + 2..];
+        let rest_start = start + 2 + usize::from(rest.starts_with('!'));
+        let digits = text[rest_start..]
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(text.len() - rest_start);
+        let end = rest_start + digits;
+        if (1..=20).contains(&digits) && text[end..].starts_with('>') {
+            out.push((start, end + 1));
+        }
+    }
+    out
+}
+
 /// Cuts text to at most `max_chars` characters (Unicode scalar values), ending with `…`
 /// when something was cut. Embed fields have hard limits; hostile text can be huge.
 pub fn truncate_chars(text: &str, max_chars: usize) -> String {
@@ -138,6 +157,7 @@ pub fn role_mention(role_id: u64) -> String {
 /// make the result longer than the window: at most `2 * max_chars + 4 * matches + 2` chars.
 pub fn highlight_excerpt(text: &str, matches: &[(usize, usize)], max_chars: usize) -> String {
     let ranges = clean_ranges(text, matches);
+    let people = user_mentions(text);
     let (start, end) = excerpt_window(text, ranges.first().map(|r| r.0), max_chars);
     let mut out = String::new();
     if start > 0 {
@@ -152,7 +172,11 @@ pub fn highlight_excerpt(text: &str, matches: &[(usize, usize)], max_chars: usiz
             out.push_str("**");
             bold = inside;
         }
-        escaper.push(&mut out, c);
+        if people.iter().any(|&(s, e)| s <= at && at < e) {
+            out.push(c); // a person mentioned, shown by name: embeds never ping
+        } else {
+            escaper.push(&mut out, c);
+        }
     }
     if bold {
         out.push_str("**");
@@ -344,5 +368,16 @@ mod tests {
         );
         assert_eq!(user_mention(42), "<@42>");
         assert_eq!(role_mention(7), "<@&7>");
+    }
+
+    #[test]
+    fn an_excerpt_shows_people_mentioned_but_never_a_role_or_everyone() {
+        let text = "<@123> t'es nul <@!45> <@&7> @everyone <@abc>";
+        let out = highlight_excerpt(text, &[(7, 14)], 300);
+        assert!(out.starts_with("<@123>"), "{out}");
+        assert!(out.contains("<@!45>"), "{out}");
+        assert!(!out.contains("<@&7>"), "{out}");
+        assert!(!out.contains("@everyone"), "{out}");
+        assert!(!out.contains("<@abc>"), "{out}");
     }
 }

@@ -84,11 +84,37 @@ impl Sandbox {
         }
     }
 
+    /// `@name` of a demo user becomes a real mention (`<@id>`), as Discord's client does when
+    /// one picks a name while typing; other `@words` stay text.
+    fn with_mentions(&self, text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find('@') {
+            out.push_str(&rest[..at]);
+            let after = &rest[at + 1..];
+            let name_len = after
+                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+                .unwrap_or(after.len());
+            let name = &after[..name_len];
+            match self.sim.user_id(name) {
+                Ok(id) if !name.is_empty() => out.push_str(&format!("<@{id}>")),
+                _ => {
+                    out.push('@');
+                    out.push_str(name);
+                }
+            }
+            rest = &after[name_len..];
+        }
+        out.push_str(rest);
+        out
+    }
+
     /// Carries out a user's action (not `wait`, `expect`, `help` or `quit`).
     pub fn perform(&mut self, action: &Action) -> Result<(), SimError> {
         match action {
             Action::Post { user, place, text } => {
-                self.sim.user(user).post(place.sim_name(), text)?;
+                let text = self.with_mentions(text);
+                self.sim.user(user).post(place.sim_name(), &text)?;
                 self.last_place.insert(user.clone(), place.clone());
             }
             Action::Slash { user, place, line } => {

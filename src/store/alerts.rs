@@ -15,7 +15,7 @@ use crate::domain::alerts::{
 };
 
 const ALERT_COLUMNS: &str = "id, version, guild_id, channel_id, author_id, author_pseudonym, \
-     severity, categories, status, message_count, last_message_at, alert_channel_id, \
+     stance, target_id, subject_id, severity, categories, status, message_count, last_message_at, alert_channel_id, \
      alert_message_id, taken_by, closed_by, outcome, note, helpline, escalations, \
      next_escalation_at, flagged_at, delivered_at, taken_at, closed_at, reopened_at";
 
@@ -28,6 +28,9 @@ struct AlertRow {
     channel_id: i64,
     author_id: i64,
     author_pseudonym: String,
+    stance: Option<String>,
+    target_id: Option<i64>,
+    subject_id: Option<i64>,
     severity: String,
     categories: String,
     status: String,
@@ -68,6 +71,10 @@ impl TryFrom<AlertRow> for Alert {
                 channel_id: from_db(r.channel_id),
                 author_id: from_db(r.author_id),
                 author_pseudonym: r.author_pseudonym,
+                // Alerts stored before stances existed were all about their author.
+                stance: r.stance.as_deref().unwrap_or("self").parse()?,
+                target_id: r.target_id.map(from_db),
+                subject_id: r.subject_id.map(from_db),
                 severity: r.severity.parse()?,
                 categories: parse_categories(&r.categories).map_err(anyhow::Error::msg)?,
                 state: AlertState {
@@ -154,8 +161,8 @@ where
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO alerts (guild_id, channel_id, author_id, author_pseudonym, severity, categories, \
            status, message_count, last_message_at, alert_channel_id, escalations, next_escalation_at, \
-           flagged_at, version) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, 0, $10, $8, 0) RETURNING id",
+           flagged_at, version, stance, target_id, subject_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, 0, $10, $8, 0, $11, $12, $13) RETURNING id",
     )
     .bind(origin.guild_id.map(to_db))
     .bind(to_db(origin.channel_id))
@@ -167,6 +174,9 @@ where
     .bind(origin.at)
     .bind(origin.alert_channel_id.map(to_db))
     .bind(open.next_escalation_at)
+    .bind(open.reading.stance.as_str())
+    .bind(open.reading.target.map(to_db))
+    .bind(open.reading.subject.map(to_db))
     .fetch_one(ex)
     .await?;
     Ok(id)
@@ -223,11 +233,14 @@ where
         .transpose()
 }
 
-/// The not-yet-closed alert of this young person whose last message is at or after `since`: a
-/// new flag may join it (burst grouping).
-pub async fn open_for_author<'e, E>(
+/// The latest not-yet-closed alert whose last message is at or after `since`, about the young
+/// person `subject` (a new flag about them joins it: a burst, or a pile-on of several
+/// authors); with no subject (an aggression whose target is unknown), the latest such alert of
+/// `author` that has no subject either.
+pub async fn latest_about<'e, E>(
     ex: E,
     guild_id: Option<u64>,
+    subject: Option<u64>,
     author_id: u64,
     since: i64,
 ) -> anyhow::Result<Option<Alert>>
@@ -236,15 +249,17 @@ where
 {
     let sql = format!(
         "SELECT {ALERT_COLUMNS} FROM alerts \
-         WHERE author_id = $1 AND status <> $4 AND last_message_at >= $2 \
+         WHERE status <> $4 AND last_message_at >= $2 \
            AND (guild_id = $3 OR (guild_id IS NULL AND $3 IS NULL)) \
+           AND (subject_id = $1 OR ($1 IS NULL AND subject_id IS NULL AND author_id = $5)) \
          ORDER BY id DESC LIMIT 1"
     );
     sqlx::query_as::<_, AlertRow>(sqlx::AssertSqlSafe(sql))
-        .bind(to_db(author_id))
+        .bind(subject.map(to_db))
         .bind(since)
         .bind(guild_id.map(to_db))
         .bind(status_id(AlertStatus::Closed))
+        .bind(to_db(author_id))
         .fetch_optional(ex)
         .await?
         .map(Alert::try_from)

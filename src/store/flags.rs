@@ -7,12 +7,13 @@ use super::ids::{from_db, to_db};
 use crate::domain::alerts::{join_categories, parse_categories, Flag, Span};
 
 const FLAG_COLUMNS: &str =
-    "alert_id, message_id, channel_id, severity, categories, excerpt, matches, updated_at";
+    "alert_id, message_id, author_id, channel_id, severity, categories, excerpt, matches, updated_at";
 
 #[derive(Debug, Clone, FromRow)]
 struct FlagRow {
     alert_id: i64,
     message_id: i64,
+    author_id: Option<i64>,
     channel_id: i64,
     severity: String,
     categories: String,
@@ -31,6 +32,9 @@ impl TryFrom<FlagRow> for Flag {
             Ok(Flag {
                 alert_id: r.alert_id,
                 message_id: message,
+                // Flags stored before authors were kept belong to their alert's author; the
+                // renderer falls back to it for 0.
+                author_id: r.author_id.map(from_db).unwrap_or_default(),
                 channel_id: from_db(r.channel_id),
                 severity: r.severity.parse()?,
                 categories: parse_categories(&r.categories).map_err(anyhow::Error::msg)?,
@@ -62,8 +66,8 @@ where
     E: Executor<'e, Database = Any>,
 {
     let id: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO flags (alert_id, message_id, channel_id, severity, categories, excerpt, matches, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT (message_id) DO NOTHING RETURNING id",
+        "INSERT INTO flags (alert_id, message_id, channel_id, severity, categories, excerpt, matches, created_at, updated_at, author_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) ON CONFLICT (message_id) DO NOTHING RETURNING id",
     )
     .bind(f.alert_id)
     .bind(to_db(f.message_id))
@@ -73,6 +77,7 @@ where
     .bind(&f.excerpt)
     .bind(spans_json(f))
     .bind(f.at)
+    .bind(to_db(f.author_id))
     .fetch_optional(ex)
     .await?;
     Ok(id.is_some())

@@ -9,22 +9,25 @@ use promeneur::sandbox::{demo_config, RunningBot};
 const WORRYING: &str = "je veux mourir, ce soir je prends toutes mes boites de dolipranes";
 const HARMLESS: &str = "quelqu'un a fini le devoir de maths ?";
 
-struct World {
-    sim: SimHandle,
+pub(crate) struct World {
+    pub(crate) sim: SimHandle,
     bot: Option<RunningBot>,
     _dir: tempfile::TempDir,
 }
 
 impl World {
-    async fn start(extra: &str) -> World {
+    pub(crate) async fn start(extra: &str) -> World {
+        World::start_in(demo_guild(), extra).await
+    }
+
+    /// The bot on `guild` (the demo guild, or one built from it).
+    pub(crate) async fn start_in(guild: discord_sim::GuildSpec, extra: &str) -> World {
         // The bot's warnings and errors help when a test fails.
         promeneur::telemetry::init(
             promeneur::telemetry::LogFormat::Text,
             Some("promeneur=warn"),
         );
-        let sim = Sim::start([demo_guild()])
-            .await
-            .expect("discord-sim starts");
+        let sim = Sim::start([guild]).await.expect("discord-sim starts");
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("bot.db").display());
         let config = demo_config(&sim, &url, extra).expect("demo config");
@@ -41,12 +44,12 @@ impl World {
     }
 
     /// Runs a slash command in #discussion as `user` and returns the bot's answer.
-    async fn ask(&self, user: &str, line: &str) -> BotPost {
+    pub(crate) async fn ask(&self, user: &str, line: &str) -> BotPost {
         let ix = self.sim.user(user).slash("#discussion", line).unwrap();
         self.sim.wait_response(&ix).await.unwrap()
     }
 
-    async fn stop(mut self) {
+    pub(crate) async fn stop(mut self) {
         if let Some(bot) = self.bot.take() {
             bot.stop().await.expect("clean stop");
         }
@@ -54,7 +57,7 @@ impl World {
     }
 }
 
-fn is_alert(p: &BotPost) -> bool {
+pub(crate) fn is_alert(p: &BotPost) -> bool {
     p.is_in("#alertes-promeneurs") && p.kind == PostKind::Created && !p.embeds.is_empty()
 }
 
@@ -248,6 +251,8 @@ async fn an_alert_nobody_takes_is_escalated_to_the_coordinators() {
 }
 
 const MEDIUM: &str = "t'es qu'une grosse merde, personne t'aime";
+/// A medium disclosure about oneself.
+const MEDIUM_SELF: &str = "je suis une merde, personne m'aime";
 
 fn embed_text(p: &BotPost) -> String {
     p.embeds.first().map(|e| e.to_string()).unwrap_or_default()
@@ -288,7 +293,7 @@ async fn a_harmless_message_edited_into_a_worrying_one_raises_an_alert() {
 #[tokio::test]
 async fn a_burst_from_one_young_person_is_one_alert_updated_in_place() {
     let w = World::start("").await;
-    w.sim.user("lea").post("#discussion", MEDIUM).unwrap();
+    w.sim.user("lea").post("#discussion", MEDIUM_SELF).unwrap();
     let alert = w.sim.wait_post(is_alert).await.unwrap();
     w.sim.user("lea").post("#discussion", WORRYING).unwrap();
     let edited = w

@@ -55,6 +55,22 @@ async fn the_demo_script_shows_the_alert_the_helpline_card_and_the_take() {
     );
     assert!(list.contains("**#1**"));
     assert!(after("> @lea #discussion /aide").contains("[only lea sees this]"));
+    let insult = after("> @sami #discussion: @ines");
+    for shown in [
+        "Cible: @ines",
+        "Auteur·rice: @sami",
+        "[dm:ines] promeneur: ",
+        "pas de ta faute",
+    ] {
+        assert!(
+            insult.contains(shown),
+            "no {shown:?} after the insult:\n{insult}"
+        );
+    }
+    assert!(
+        !insult.contains("[dm:sami]"),
+        "the aggressor got a DM:\n{insult}"
+    );
 
     let volatile = regex::Regex::new(r"\d{15,}|\d{4}-\d{2}-\d{2}").expect("a valid pattern");
     assert!(

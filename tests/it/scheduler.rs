@@ -401,6 +401,7 @@ async fn the_bots_jobs_escalate_an_untaken_alert_once_and_record_retention_once_
             content: "je veux mourir, ce soir je prends toutes mes boites de dolipranes",
             edit: false,
             at: t0,
+            ..Incoming::default()
         };
         let Handled::Flagged { alert_id, .. } = handle(&bot, &msg).await.unwrap() else {
             panic!("a worrying message is flagged")

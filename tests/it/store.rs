@@ -23,6 +23,7 @@ fn msg(id: u64, author: u64, content: &str, at: i64) -> Incoming<'_> {
         content,
         edit: false,
         at,
+        ..Incoming::default()
     }
 }
 

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use super::{AlertState, AlertStatus, EscalationPolicy, Outcome, TransitionError};
 use crate::domain::effects::Effect;
-use crate::safety::{Category, Severity};
+use crate::safety::{Category, Severity, Stance};
 
 /// What happened to the helpline card sent to the young person. (Its stored form is the
 /// store's business.)
@@ -38,9 +38,16 @@ pub struct Alert {
     pub guild_id: Option<u64>,
     /// Where its first message was written.
     pub channel_id: u64,
-    /// The young person, kept so a promeneur can reach them; erased with the alert.
+    /// Who wrote the message that opened it, kept so a promeneur can reach them; erased with
+    /// the alert.
     pub author_id: u64,
     pub author_pseudonym: String,
+    /// How its first message read: a disclosure, an aggression, a worry about someone.
+    pub stance: Stance,
+    /// The young person an aggression targets, when known.
+    pub target_id: Option<u64>,
+    /// The young person the alert is about (see `about::Reading::subject`).
+    pub subject_id: Option<u64>,
     pub severity: Severity,
     pub categories: BTreeSet<Category>,
     pub state: AlertState,
@@ -91,6 +98,8 @@ impl Change {
 pub struct FlagFacts {
     pub severity: Severity,
     pub categories: BTreeSet<Category>,
+    /// The young person the message targets, for an aggression (see `about`).
+    pub target: Option<u64>,
     /// When the message was sent or edited, unix ms.
     pub at: i64,
 }
@@ -217,6 +226,8 @@ impl Alert {
             severity,
             categories: self.categories.union(&flag.categories).copied().collect(),
             message_count: self.message_count.saturating_add(1),
+            // An attack joining the alert about a young person makes them its target.
+            target_id: self.target_id.or(flag.target),
             last_message_at: self.last_message_at.max(flag.at),
             next_escalation_at: policy.next_escalation(
                 self.status(),
@@ -292,6 +303,9 @@ pub(crate) mod tests {
             channel_id: 2,
             author_id: 3,
             author_pseudonym: "p".into(),
+            stance: Stance::SelfDisclosure,
+            target_id: None,
+            subject_id: Some(3),
             severity,
             categories: [Category::Distress].into(),
             state: AlertState::open(T0),
@@ -410,6 +424,7 @@ pub(crate) mod tests {
         let flag = FlagFacts {
             severity: Severity::Critical,
             categories: [Category::SuicideSelfharm].into(),
+            target: None,
             at: T0 + MIN,
         };
         let grouped = alert.group(&flag, &policy).alert;
@@ -428,6 +443,7 @@ pub(crate) mod tests {
         let flag = FlagFacts {
             severity: Severity::Low,
             categories: BTreeSet::new(),
+            target: None,
             at: T0 - MIN,
         };
         let grouped = open_alert(Severity::High)

@@ -21,6 +21,8 @@ pub struct Span {
 pub struct Flag {
     pub alert_id: i64,
     pub message_id: u64,
+    /// Who wrote the message (several people for a pile-on on one young person).
+    pub author_id: u64,
     pub channel_id: u64,
     pub severity: Severity,
     pub categories: BTreeSet<Category>,
@@ -36,7 +38,7 @@ impl Flag {
     /// boundary) and the matches that fall inside it.
     pub fn from_scan(
         alert_id: i64,
-        message_id: u64,
+        (message_id, author_id): (u64, u64),
         channel_id: u64,
         content: &str,
         scan: &Scan,
@@ -59,6 +61,7 @@ impl Flag {
         Flag {
             alert_id,
             message_id,
+            author_id,
             channel_id,
             severity: scan.severity,
             categories: scan.categories.iter().copied().collect(),
@@ -67,6 +70,17 @@ impl Flag {
             at,
         }
     }
+}
+
+/// The distinct authors of `flags`, in the order they first wrote.
+pub fn authors_of<'a>(flags: impl IntoIterator<Item = &'a Flag>) -> Vec<u64> {
+    let mut out: Vec<u64> = Vec::new();
+    for f in flags {
+        if !out.contains(&f.author_id) {
+            out.push(f.author_id);
+        }
+    }
+    out
 }
 
 /// The union of the categories of `flags`.
@@ -105,7 +119,7 @@ mod tests {
     fn a_long_message_is_cut_on_a_char_boundary_and_keeps_only_the_matches_inside() {
         let content = format!("{}é tail", "a".repeat(MAX_EXCERPT_BYTES - 1));
         let scan = scan_with(vec![(0, 3), (MAX_EXCERPT_BYTES, MAX_EXCERPT_BYTES + 4)]);
-        let flag = Flag::from_scan(1, 2, 3, &content, &scan, 0);
+        let flag = Flag::from_scan(1, (2, 9), 3, &content, &scan, 0);
         assert_eq!(flag.excerpt.len(), MAX_EXCERPT_BYTES - 1);
         assert_eq!(flag.spans.len(), 1);
         assert_eq!(flag.categories, [Category::Distress].into());

@@ -7,12 +7,13 @@
 
 use std::collections::BTreeSet;
 
+use super::about::Reading;
 use super::aggregate::{Alert, Change, FlagFacts};
 use super::burst::{FlagPlacement, NewFlag, OpenAlertRef};
 use super::{AlertStatus, BurstPolicy, EscalationPolicy};
 use crate::domain::effects::Effect;
 use crate::domain::helpline::HelplinePolicy;
-use crate::safety::{Category, Severity};
+use crate::safety::{Category, Severity, Stance};
 
 /// The policies an intake decision follows (from the configuration).
 #[derive(Debug, Clone, Copy)]
@@ -30,6 +31,8 @@ pub struct FlaggedMessage {
     /// When it was sent (or edited), unix ms.
     pub at: i64,
     pub edit: bool,
+    /// Whom it is about (its stance, its target).
+    pub reading: Reading,
 }
 
 /// What the store knows around the message.
@@ -37,8 +40,9 @@ pub struct FlaggedMessage {
 pub struct Known<'a> {
     /// The flag already kept for this message (its severity) and the alert holding it.
     pub message_flag: Option<(Severity, &'a Alert)>,
-    /// The young person's latest alert that is not closed and whose last message falls
-    /// within the burst window.
+    /// The latest alert that is not closed, whose last message falls within the burst
+    /// window, about the same young person (the message's subject; for an aggression whose
+    /// target is unknown, the latest such alert of the same author).
     pub author_latest: Option<&'a Alert>,
     /// The categories of the other flags of the message's alert (for an edit).
     pub sibling_categories: &'a BTreeSet<Category>,
@@ -63,7 +67,9 @@ pub struct OpenAlert {
     pub severity: Severity,
     pub categories: BTreeSet<Category>,
     pub next_escalation_at: Option<i64>,
-    /// Whether the young person gets the helpline card.
+    /// Whom the alert is about.
+    pub reading: Reading,
+    /// Whether a helpline card goes out (to whom: [`Alert::card_recipient`]).
     pub helpline_card: bool,
 }
 
@@ -118,6 +124,7 @@ pub fn decide(policy: IntakePolicy<'_>, msg: &FlaggedMessage, known: Known<'_>) 
     let facts = FlagFacts {
         severity: msg.severity,
         categories: msg.categories.clone(),
+        target: msg.reading.target,
         at: msg.at,
     };
     match placement {
@@ -132,7 +139,17 @@ pub fn decide(policy: IntakePolicy<'_>, msg: &FlaggedMessage, known: Known<'_>) 
                 msg.at,
                 0,
             ),
-            helpline_card: policy.helpline.wants_card(&msg.categories),
+            reading: msg.reading,
+            helpline_card: match msg.reading.stance {
+                Stance::SelfDisclosure | Stance::ThirdParty => {
+                    policy.helpline.wants_card(&msg.categories)
+                }
+                // The target gets support; an unknown target means no card to anyone.
+                Stance::Aggression => {
+                    msg.reading.target.is_some()
+                        && policy.helpline.wants_targeted_card(&msg.categories)
+                }
+            },
         }),
         FlagPlacement::GroupInto { .. } => match known.author_latest {
             Some(alert) => Intake::Join(alert.group(&facts, policy.escalation)),
@@ -183,7 +200,40 @@ mod tests {
             categories: [category].into(),
             at,
             edit: false,
+            reading: Reading {
+                stance: Stance::SelfDisclosure,
+                target: None,
+                subject: Some(3),
+            },
         }
+    }
+
+    #[test]
+    fn an_insult_sends_the_card_to_its_target_and_one_with_no_known_target_sends_none() {
+        let aimed = FlaggedMessage {
+            reading: Reading {
+                stance: Stance::Aggression,
+                target: Some(8),
+                subject: Some(8),
+            },
+            ..message(Severity::High, Category::Harassment, T0)
+        };
+        let Intake::Open(open) = decide_with(&aimed, Known::default()) else {
+            panic!("a first flag opens an alert");
+        };
+        assert!(open.helpline_card);
+        let unknown = FlaggedMessage {
+            reading: Reading {
+                stance: Stance::Aggression,
+                target: None,
+                subject: None,
+            },
+            ..aimed
+        };
+        let Intake::Open(open) = decide_with(&unknown, Known::default()) else {
+            panic!("a first flag opens an alert");
+        };
+        assert!(!open.helpline_card);
     }
 
     #[test]

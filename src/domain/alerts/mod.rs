@@ -7,6 +7,7 @@
 //! milliseconds, UTC) and stores what comes back. Ids of staff are Discord user ids (`u64`);
 //! alert ids are the database's (`i64`).
 
+pub mod about;
 pub mod aggregate;
 pub mod burst;
 pub mod escalation;
@@ -16,6 +17,7 @@ pub mod intake;
 use std::fmt;
 use std::str::FromStr;
 
+pub use about::{conversation_partner, Around, Reading};
 pub use aggregate::{join_categories, parse_categories, Alert, Change, FlagFacts, HelplineStatus};
 pub use burst::{sort_for_list, BurstPolicy, FlagPlacement, NewFlag, OpenAlertRef};
 pub use escalation::{parse_delay, parse_duration, DurationError, EscalationPolicy};

@@ -1,0 +1,165 @@
+//! Who a flagged message is about, and who gets support.
+//!
+//! Detection reads the message's stance (a disclosure about oneself, an aggression aimed at
+//! someone, a worry about a third person). This module adds the people around the message, as
+//! the adapter saw them (mentions, the author of the message replied to, the one other person
+//! the conversation is with), and decides whom the alert is about and who gets a card:
+//! the young person targeted, never the aggressor.
+
+use super::aggregate::Alert;
+use crate::domain::helpline::CardKind;
+use crate::safety::Stance;
+
+/// The people around a message, as the adapter saw them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Around {
+    pub author: u64,
+    /// Users the message mentions (bots excluded), in order.
+    pub mentions: Vec<u64>,
+    /// The author of the message it replies to.
+    pub reply_to: Option<u64>,
+    /// The one other person the channel's recent conversation is with (see
+    /// [`conversation_partner`]).
+    pub partner: Option<u64>,
+}
+
+/// Whom a flagged message is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reading {
+    pub stance: Stance,
+    /// The young person an aggression targets, when it can be told.
+    pub target: Option<u64>,
+    /// The young person the promeneurs should reach: the author of a disclosure or of a
+    /// worry about someone, the target of an aggression; `None` for an aggression whose target
+    /// is unknown (such alerts group by their author instead).
+    pub subject: Option<u64>,
+}
+
+/// Reads whom a message is about: for an aggression, the target is the first person it
+/// mentions, else the author of the message it replies to, else, when it speaks to someone
+/// ("t'es..."), the one other person the conversation is with; unknown if none fits. Nobody
+/// is their own target.
+pub fn read(stance: Stance, addresses_someone: bool, around: &Around) -> Reading {
+    match stance {
+        Stance::Aggression => {
+            let not_author = |id: &u64| *id != around.author;
+            let target = around
+                .mentions
+                .iter()
+                .copied()
+                .find(not_author)
+                .or(around.reply_to.filter(not_author))
+                .or(around
+                    .partner
+                    .filter(not_author)
+                    .filter(|_| addresses_someone));
+            Reading {
+                stance,
+                target,
+                subject: target,
+            }
+        }
+        Stance::SelfDisclosure | Stance::ThirdParty => Reading {
+            stance,
+            target: None,
+            subject: Some(around.author),
+        },
+    }
+}
+
+/// The one other person a channel's conversation is with at `at`: the authors of the recent
+/// messages (`recent`: author and time, unix ms) within `window_ms`, besides `author`, when
+/// there is exactly one. Several people talking, or nobody: unknown.
+pub fn conversation_partner(
+    recent: &[(u64, i64)],
+    author: u64,
+    at: i64,
+    window_ms: i64,
+) -> Option<u64> {
+    let mut others = recent
+        .iter()
+        .filter(|(who, when)| *who != author && at.saturating_sub(*when) <= window_ms)
+        .map(|(who, _)| *who);
+    let first = others.next()?;
+    others.all(|o| o == first).then_some(first)
+}
+
+impl Alert {
+    /// Who gets the helpline card, and which: the author of a disclosure, the young person an
+    /// aggression targets (never its author; nobody when the target is unknown), the author
+    /// of a worry about a friend.
+    pub fn card_recipient(&self) -> Option<(u64, CardKind)> {
+        match self.stance {
+            Stance::SelfDisclosure => Some((self.author_id, CardKind::Disclosure)),
+            Stance::Aggression => self.target_id.map(|t| (t, CardKind::Targeted)),
+            Stance::ThirdParty => Some((self.author_id, CardKind::Friend)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMI: u64 = 1;
+    const LEA: u64 = 2;
+    const INES: u64 = 3;
+
+    fn around(mentions: &[u64], reply_to: Option<u64>, partner: Option<u64>) -> Around {
+        Around {
+            author: SAMI,
+            mentions: mentions.to_vec(),
+            reply_to,
+            partner,
+        }
+    }
+
+    #[test]
+    fn an_insult_with_a_mention_is_about_the_person_mentioned() {
+        let r = read(Stance::Aggression, true, &around(&[LEA], None, Some(INES)));
+        assert_eq!(r.target, Some(LEA));
+        assert_eq!(r.subject, Some(LEA));
+    }
+
+    #[test]
+    fn a_reply_insult_is_about_the_author_replied_to() {
+        let r = read(Stance::Aggression, false, &around(&[], Some(LEA), None));
+        assert_eq!(r.target, Some(LEA));
+    }
+
+    #[test]
+    fn an_insult_spoken_to_the_one_conversation_partner_is_about_them() {
+        let r = read(Stance::Aggression, true, &around(&[], None, Some(INES)));
+        assert_eq!(r.target, Some(INES));
+        // Without second-person address, the partner is not assumed to be the target.
+        let r = read(Stance::Aggression, false, &around(&[], None, Some(INES)));
+        assert_eq!(r.target, None);
+    }
+
+    #[test]
+    fn an_aggression_with_no_one_to_aim_at_has_an_unknown_target_and_no_subject() {
+        let r = read(Stance::Aggression, true, &around(&[SAMI], Some(SAMI), None));
+        assert_eq!((r.target, r.subject), (None, None));
+    }
+
+    #[test]
+    fn a_disclosure_or_a_worry_is_about_its_author() {
+        for stance in [Stance::SelfDisclosure, Stance::ThirdParty] {
+            let r = read(stance, true, &around(&[LEA], Some(INES), None));
+            assert_eq!((r.target, r.subject), (None, Some(SAMI)));
+        }
+    }
+
+    #[test]
+    fn the_conversation_partner_is_the_one_other_recent_speaker() {
+        let min = 60_000;
+        let recent = [(LEA, 0), (SAMI, min), (LEA, 2 * min)];
+        assert_eq!(
+            conversation_partner(&recent, SAMI, 3 * min, 5 * min),
+            Some(LEA)
+        );
+        let crowded = [(LEA, 0), (INES, min)];
+        assert_eq!(conversation_partner(&crowded, SAMI, 2 * min, 5 * min), None);
+        assert_eq!(conversation_partner(&recent, SAMI, 30 * min, 5 * min), None);
+    }
+}
