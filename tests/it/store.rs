@@ -309,3 +309,62 @@ async fn retention_erases_old_exchanges_and_closed_alerts_but_keeps_open_ones() 
     })
     .await;
 }
+
+#[tokio::test]
+async fn attacks_on_one_young_person_by_several_authors_join_one_alert_about_them() {
+    each_backend(|t| async move {
+        let bot = test_bot(&t, "");
+        let insult = "t'es qu'une grosse merde, personne veut de toi, casse toi du serveur";
+        let lea = 500;
+        let mut ids = Vec::new();
+        for (i, author) in [601u64, 602, 603].into_iter().enumerate() {
+            let m = Incoming {
+                mentions: vec![lea],
+                ..msg(20 + i as u64, author, insult, 1_000 + i as i64)
+            };
+            match handle(&bot, &m).await.unwrap() {
+                Handled::Flagged { alert_id, .. } => ids.push(alert_id),
+                other => panic!("an insult is flagged, got {other:?}"),
+            }
+        }
+        assert!(ids.iter().all(|&id| id == ids[0]), "one alert: {ids:?}");
+        let alert = alerts::get(t.db.pool(), ids[0]).await.unwrap().unwrap();
+        assert_eq!(alert.target_id, Some(lea));
+        assert_eq!(alert.message_count, 3);
+        assert_eq!(alert.card_recipient().map(|(who, _)| who), Some(lea));
+        // The same insult with nobody to aim at: its own alert, and no card for anyone.
+        let unknown = flagged_with(
+            &bot,
+            Incoming {
+                ..msg(30, 601, insult, 2_000)
+            },
+        )
+        .await;
+        assert_ne!(unknown, ids[0]);
+        let unknown = alerts::get(t.db.pool(), unknown).await.unwrap().unwrap();
+        assert_eq!((unknown.target_id, unknown.subject_id), (None, None));
+        assert_eq!(unknown.card_recipient(), None);
+        let effects: Vec<Effect> = outbox::claim_due(t.db.pool(), 10_000, 1000, 100)
+            .await
+            .unwrap()
+            .iter()
+            .filter_map(|e| Effect::from_payload(&e.payload).ok())
+            .collect();
+        let cards = effects
+            .iter()
+            .filter(|e| matches!(e, Effect::HelplineCard { .. }))
+            .count();
+        assert_eq!(
+            cards, 1,
+            "one card, for the young person targeted: {effects:?}"
+        );
+    })
+    .await;
+}
+
+async fn flagged_with(bot: &promeneur::bot::Bot, m: Incoming<'_>) -> i64 {
+    match handle(bot, &m).await.unwrap() {
+        Handled::Flagged { alert_id, .. } => alert_id,
+        other => panic!("flagged expected, got {other:?}"),
+    }
+}
