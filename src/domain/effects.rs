@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::safety::Severity;
+
 /// One outward effect. The JSON form is the outbox payload; `kind()` is its `kind` column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -48,6 +50,24 @@ impl Effect {
             }
             Effect::HelplineCard { alert_id } => format!("alert:{alert_id}:helpline"),
             Effect::Escalate { alert_id, step } => format!("alert:{alert_id}:escalate:{step}"),
+        }
+    }
+
+    /// Its place in the delivery queue (0 first), given the severity of its alert: under a
+    /// flood, a young person's helpline card and a critical alert never wait behind milder
+    /// alerts, and refreshing posted alerts comes after posting new ones.
+    pub fn priority(&self, severity: Severity) -> i64 {
+        let by_severity = match severity {
+            Severity::Critical => 1,
+            Severity::High => 2,
+            Severity::Medium => 3,
+            Severity::Low | Severity::None => 4,
+        };
+        match self {
+            Effect::HelplineCard { .. } => 0,
+            Effect::PostAlert { .. } => by_severity,
+            Effect::Escalate { .. } => by_severity + 1,
+            Effect::RefreshAlert { .. } => by_severity + 4,
         }
     }
 
@@ -98,6 +118,19 @@ mod tests {
                 version: 0
             })
         );
+    }
+
+    #[test]
+    fn a_card_and_a_critical_alert_go_before_milder_alerts_and_edits() {
+        let card = Effect::HelplineCard { alert_id: 1 }.priority(Severity::Low);
+        let critical = Effect::PostAlert { alert_id: 2 }.priority(Severity::Critical);
+        let medium = Effect::PostAlert { alert_id: 3 }.priority(Severity::Medium);
+        let edit = Effect::RefreshAlert {
+            alert_id: 2,
+            version: 1,
+        }
+        .priority(Severity::Critical);
+        assert!(card < critical && critical < medium && medium < edit);
     }
 
     #[test]

@@ -218,7 +218,8 @@ async fn flag(
                 flags::insert(&mut **tx, &f).await?;
             }
             for effect in open.effects(alert_id) {
-                outbox::enqueue(&mut **tx, &effect, m.at).await?;
+                let priority = effect.priority(open.severity);
+                outbox::enqueue(&mut **tx, &effect, priority, m.at).await?;
             }
             Ok(Some(Handled::Flagged {
                 alert_id,

@@ -22,7 +22,8 @@ pub(crate) async fn apply_change(tx: &mut Tx, change: &Change, now: i64) -> anyh
         return Ok(false);
     }
     for effect in &change.effects {
-        outbox::enqueue(&mut **tx, effect, now).await?;
+        let priority = effect.priority(change.alert.severity);
+        outbox::enqueue(&mut **tx, effect, priority, now).await?;
     }
     Ok(true)
 }

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tracing::{info, instrument, warn};
+use tracing::{debug, info, instrument, warn};
 
 use crate::bot::Bot;
 use crate::domain::effects::Effect;
@@ -62,7 +62,22 @@ pub async fn run(bot: Arc<Bot>, rest: Rest, mut shutdown: Shutdown) {
 
 #[instrument(skip_all, fields(outbox_id = entry.id, kind = %entry.kind, attempt = entry.attempts))]
 async fn deliver_one(bot: &Bot, rest: &Rest, entry: outbox::OutboxEntry) {
-    let result = match Effect::from_payload(&entry.payload) {
+    let effect = Effect::from_payload(&entry.payload);
+    if matches!(effect, Ok(Effect::RefreshAlert { .. })) {
+        match outbox::newer_refresh_pending(bot.db.pool(), &entry).await {
+            Ok(true) => {
+                // A later refresh of the same alert shows everything this one would.
+                debug!("refresh superseded by a later one");
+                if let Err(e) = outbox::mark_delivered(bot.db.pool(), entry.id, now_ms()).await {
+                    warn!(error = %format!("{e:#}"), "recording a superseded refresh failed");
+                }
+                return;
+            }
+            Ok(false) => {}
+            Err(e) => warn!(error = %format!("{e:#}"), "looking for a later refresh failed"),
+        }
+    }
+    let result = match effect {
         Ok(effect) => deliver::execute(bot, rest, &effect).await,
         Err(e) => Err(deliver::Failure::Permanent(format!(
             "unreadable payload: {e}"
@@ -73,7 +88,12 @@ async fn deliver_one(bot: &Bot, rest: &Rest, entry: outbox::OutboxEntry) {
         Ok(()) => outbox::mark_delivered(bot.db.pool(), entry.id, now).await,
         Err(deliver::Failure::Retry(err)) => {
             let delay = backoff_ms(entry.attempts, &err);
-            warn!(error = %err, retry_in_ms = delay, "delivery will be retried");
+            if matches!(err, RestError::RateLimited(_)) {
+                // The bucket is spent (usually known before asking): waiting is the pace.
+                debug!(error = %err, retry_in_ms = delay, "delivery waits for its bucket");
+            } else {
+                warn!(error = %err, retry_in_ms = delay, "delivery will be retried");
+            }
             outbox::mark_retry(bot.db.pool(), entry.id, now + delay, &err.to_string()).await
         }
         Err(deliver::Failure::Permanent(reason)) => {

@@ -1,14 +1,20 @@
 //! The REST client the delivery worker uses: serenity's builders give the bodies, this client
-//! carries them and reads Discord's rate-limit answers itself.
+//! carries them and keeps to Discord's rate limits itself.
 //!
 //! Behind `DISCORD_API_BASE` serenity's ratelimiter must be off, and serenity's error type keeps
-//! neither the `Retry-After` header nor the `retry_after` field of a 429. The outbox needs both
-//! to honour Discord's pace, so deliveries go through this small client instead.
+//! neither the `Retry-After` header nor the `retry_after` field of a 429. So deliveries go
+//! through this client, which knows Discord's buckets (twilight's maintained ratelimiter, fed
+//! with every answer's `X-RateLimit-*` headers, and Discord's global limit of 50 requests a
+//! second): a request whose bucket is spent is not sent at all; the caller is told when the
+//! bucket resets, so the outbox serves other destinations (and graver effects) meanwhile, and a
+//! 429 is the exception, not the pace. Behind a shared rate-limit proxy (nirn-proxy), the proxy
+//! keeps the limits of every process; this client then rarely has to hold anything back.
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde_json::Value;
+use twilight_http_ratelimiting::{Endpoint, Method, RateLimitHeaders, RateLimiter};
 
 use crate::config::Secret;
 
@@ -39,6 +45,7 @@ pub struct Rest {
     client: reqwest::Client,
     base: String,
     auth: String,
+    limiter: RateLimiter,
 }
 
 impl std::fmt::Debug for Rest {
@@ -61,6 +68,7 @@ impl Rest {
             client,
             base: format!("{}/api/v10", api_base.trim_end_matches('/')),
             auth: format!("Bot {}", token.expose()),
+            limiter: RateLimiter::default(),
         })
     }
 
@@ -111,14 +119,42 @@ impl Rest {
         path: &str,
         body: &impl Serialize,
     ) -> Result<Value, RestError> {
-        let resp = self
+        let endpoint = Endpoint {
+            method: limiter_method(&method),
+            path: path.trim_start_matches('/').to_owned(),
+        };
+        // Only take a permit when the bucket has room: waiting here would hold the worker
+        // behind one destination while graver effects for others are due.
+        let permit = self
+            .limiter
+            .acquire_if(endpoint.clone(), |bucket| {
+                bucket.is_none_or(|b| b.remaining > 0 || b.reset_at <= Instant::now())
+            })
+            .await;
+        let Some(permit) = permit else {
+            let wait = self
+                .limiter
+                .bucket(endpoint)
+                .await
+                .map(|b| b.reset_at.saturating_duration_since(Instant::now()))
+                .unwrap_or(Duration::from_millis(250));
+            return Err(RestError::RateLimited(wait.max(Duration::from_millis(10))));
+        };
+        let sent = self
             .client
             .request(method, format!("{}{path}", self.base))
             .header(reqwest::header::AUTHORIZATION, &self.auth)
             .json(body)
             .send()
-            .await
-            .map_err(|e| RestError::Transient(format!("request failed: {e}")))?;
+            .await;
+        let resp = match sent {
+            Ok(r) => r,
+            Err(e) => {
+                drop(permit); // no answer: the permit is given back
+                return Err(RestError::Transient(format!("request failed: {e}")));
+            }
+        };
+        permit.complete(bucket_headers(&resp));
         let status = resp.status();
         let retry_header = header_secs(&resp, "retry-after")
             .or_else(|| header_secs(&resp, "x-ratelimit-reset-after"));
@@ -152,6 +188,34 @@ impl Rest {
                 .collect(),
         })
     }
+}
+
+fn limiter_method(method: &reqwest::Method) -> Method {
+    match *method {
+        reqwest::Method::GET => Method::Get,
+        reqwest::Method::PATCH => Method::Patch,
+        reqwest::Method::PUT => Method::Put,
+        reqwest::Method::DELETE => Method::Delete,
+        _ => Method::Post,
+    }
+}
+
+/// The bucket state an answer reports (`X-RateLimit-Bucket`, `-Limit`, `-Remaining`,
+/// `-Reset-After`); `None` when it carries none (an unlimited route, a global 429).
+fn bucket_headers(resp: &reqwest::Response) -> Option<RateLimitHeaders> {
+    let text = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok());
+    let number = |name: &str| text(name).and_then(|v| v.parse::<u16>().ok());
+    let global = text("x-ratelimit-global").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    if global {
+        return None;
+    }
+    let reset_after = header_secs(resp, RateLimitHeaders::RESET_AFTER)?;
+    Some(RateLimitHeaders {
+        bucket: text(RateLimitHeaders::BUCKET)?.as_bytes().to_vec(),
+        limit: number(RateLimitHeaders::LIMIT)?,
+        remaining: number(RateLimitHeaders::REMAINING)?,
+        reset_at: Instant::now() + Duration::from_secs_f64(reset_after.clamp(0.0, 3600.0)),
+    })
 }
 
 fn header_secs(resp: &reqwest::Response, name: &str) -> Option<f64> {

@@ -18,29 +18,37 @@ pub struct OutboxEntry {
     pub kind: String,
     pub payload: String,
     pub attempts: i64,
+    pub priority: i64,
     pub created_at: i64,
 }
 
-/// Stores an effect unless one with the same dedup key exists. Returns its id when inserted.
-pub async fn enqueue<'e, E>(ex: E, effect: &Effect, now: i64) -> anyhow::Result<Option<i64>>
+/// Stores an effect unless one with the same dedup key exists, at `priority` (0 first, see
+/// [`Effect::priority`]). Returns its id when inserted.
+pub async fn enqueue<'e, E>(
+    ex: E,
+    effect: &Effect,
+    priority: i64,
+    now: i64,
+) -> anyhow::Result<Option<i64>>
 where
     E: Executor<'e, Database = Any>,
 {
     let id: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO outbox (dedup_key, kind, payload, attempts, next_attempt_at, created_at) \
-         VALUES ($1, $2, $3, 0, $4, $4) \
+        "INSERT INTO outbox (dedup_key, kind, payload, attempts, next_attempt_at, created_at, priority) \
+         VALUES ($1, $2, $3, 0, $4, $4, $5) \
          ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
     )
     .bind(effect.dedup_key())
     .bind(effect.kind())
     .bind(effect.to_payload())
     .bind(now)
+    .bind(priority)
     .fetch_optional(ex)
     .await?;
     Ok(id.map(|(id,)| id))
 }
 
-/// Claims up to `limit` due entries for `lease_ms`, oldest first. An entry whose lease expired
+/// Claims up to `limit` due entries for `lease_ms`, gravest first (by priority), then oldest. An entry whose lease expired
 /// (its worker died) is due again. The outer conditions repeat the inner ones so that, on
 /// PostgreSQL, a row claimed concurrently by another process is re-checked and skipped.
 pub async fn claim_due<'e, E>(
@@ -57,10 +65,10 @@ where
          WHERE id IN (SELECT id FROM outbox \
                       WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2 \
                         AND (locked_until IS NULL OR locked_until < $2) \
-                      ORDER BY id LIMIT $3) \
+                      ORDER BY priority, id LIMIT $3) \
            AND delivered_at IS NULL AND failed_at IS NULL \
            AND (locked_until IS NULL OR locked_until < $2) \
-         RETURNING id, dedup_key, kind, payload, attempts, created_at",
+         RETURNING id, dedup_key, kind, payload, attempts, priority, created_at",
     )
     .bind(now + lease_ms)
     .bind(now)
@@ -68,7 +76,7 @@ where
     .fetch_all(ex)
     .await?;
     let mut rows = rows;
-    rows.sort_by_key(|r| r.id);
+    rows.sort_by_key(|r| (r.priority, r.id));
     Ok(rows)
 }
 
@@ -175,6 +183,32 @@ where
     .fetch_one(ex)
     .await?;
     Ok(row.0)
+}
+
+/// Whether a later refresh of the same alert is still waiting: an earlier one then has
+/// nothing to show that the later one will not (refreshes render the current state), so a
+/// flood of edits to one alert costs one request, not one per message.
+pub async fn newer_refresh_pending<'e, E>(ex: E, entry: &OutboxEntry) -> anyhow::Result<bool>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let Some(prefix) = entry
+        .dedup_key
+        .rfind(":refresh:")
+        .map(|i| &entry.dedup_key[..i + ":refresh:".len()])
+    else {
+        return Ok(false);
+    };
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM outbox WHERE kind = $1 AND id > $2 AND delivered_at IS NULL \
+           AND failed_at IS NULL AND dedup_key LIKE $3 LIMIT 1",
+    )
+    .bind(entry.kind.as_str())
+    .bind(entry.id)
+    .bind(format!("{prefix}%"))
+    .fetch_optional(ex)
+    .await?;
+    Ok(row.is_some())
 }
 
 fn truncate(error: &str) -> String {

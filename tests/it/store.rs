@@ -39,8 +39,8 @@ async fn flagged(bot: &promeneur::bot::Bot, id: u64, author: u64, at: i64) -> i6
 async fn enqueueing_the_same_effect_twice_stores_it_once() {
     each_backend(|t| async move {
         let post = Effect::PostAlert { alert_id: 1 };
-        let first = outbox::enqueue(t.db.pool(), &post, 1).await.unwrap();
-        let again = outbox::enqueue(t.db.pool(), &post, 2).await.unwrap();
+        let first = outbox::enqueue(t.db.pool(), &post, 1, 1).await.unwrap();
+        let again = outbox::enqueue(t.db.pool(), &post, 1, 2).await.unwrap();
         assert!(first.is_some());
         assert_eq!(again, None);
         assert_eq!(outbox::stats(t.db.pool()).await.unwrap().pending, 1);
@@ -51,7 +51,7 @@ async fn enqueueing_the_same_effect_twice_stores_it_once() {
 #[tokio::test]
 async fn a_claimed_entry_is_not_claimed_again_until_its_lease_expires() {
     each_backend(|t| async move {
-        outbox::enqueue(t.db.pool(), &Effect::PostAlert { alert_id: 1 }, 0)
+        outbox::enqueue(t.db.pool(), &Effect::PostAlert { alert_id: 1 }, 1, 0)
             .await
             .unwrap();
         let a = outbox::claim_due(t.db.pool(), 10, 1000, 10).await.unwrap();
@@ -78,7 +78,7 @@ async fn a_claimed_entry_is_not_claimed_again_until_its_lease_expires() {
 #[tokio::test]
 async fn a_retried_entry_waits_until_its_next_attempt() {
     each_backend(|t| async move {
-        outbox::enqueue(t.db.pool(), &Effect::PostAlert { alert_id: 1 }, 0)
+        outbox::enqueue(t.db.pool(), &Effect::PostAlert { alert_id: 1 }, 1, 0)
             .await
             .unwrap();
         let e = outbox::claim_due(t.db.pool(), 0, 1000, 10)
@@ -157,11 +157,12 @@ async fn a_worrying_message_stores_its_alert_flag_and_effects_together() {
             .iter()
             .map(|e| Effect::from_payload(&e.payload).unwrap())
             .collect();
+        // Claimed gravest first: the young person's card, then the alert.
         assert_eq!(
             effects,
             vec![
-                Effect::PostAlert { alert_id },
-                Effect::HelplineCard { alert_id }
+                Effect::HelplineCard { alert_id },
+                Effect::PostAlert { alert_id }
             ]
         );
     })
