@@ -3,7 +3,9 @@
 //! The contract (kept stable for other tools): read one message per line, write exactly one
 //! JSON object per input line, in order, with `start`/`end` as byte offsets into the original
 //! line. Lines that are not valid UTF-8 are converted lossily (offsets then refer to the
-//! converted line) so that every input line still gets exactly one output line.
+//! converted line) so that every input line still gets exactly one output line. `stance` says
+//! who a flagged line is about (`self`, `aggression`, `third_party`; `null` when not flagged),
+//! as the bot reads it to send its support to the right person.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -11,7 +13,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use crate::safety::{RuleSet, Scan};
+use crate::safety::{read_stance, RuleSet, Scan, StanceReading};
 
 /// Options of `promeneur scan`.
 #[derive(Debug, Clone, Default)]
@@ -38,6 +40,8 @@ struct JsonScan<'a> {
     severity: &'a str,
     categories: Vec<&'a str>,
     matches: Vec<JsonMatch<'a>>,
+    /// Who a flagged line is about; `null` for a line not flagged.
+    stance: Option<&'static str>,
 }
 
 /// Scans `input` line by line and writes one result per line to `output`.
@@ -70,10 +74,12 @@ pub fn run(opts: &ScanOptions, mut input: impl BufRead, mut output: impl Write) 
         } else {
             rules.scan(&line)
         };
+        let stance = scan.flagged.then(|| read_stance(&line, &scan));
         if opts.explain {
-            write_explanation(&mut output, line_no, &line, &scan)?;
+            write_explanation(&mut output, line_no, &line, &scan, stance.as_ref())?;
         } else {
-            serde_json::to_writer(&mut output, &to_json(&line, &scan)).context("writing JSON")?;
+            serde_json::to_writer(&mut output, &to_json(&line, &scan, stance.as_ref()))
+                .context("writing JSON")?;
             output.write_all(b"\n").context("writing output")?;
         }
     }
@@ -86,7 +92,7 @@ fn slice(text: &str, start: usize, end: usize) -> &str {
     text.get(start..end).unwrap_or("")
 }
 
-fn to_json<'a>(line: &'a str, scan: &'a Scan) -> JsonScan<'a> {
+fn to_json<'a>(line: &'a str, scan: &'a Scan, stance: Option<&StanceReading>) -> JsonScan<'a> {
     JsonScan {
         flagged: scan.flagged,
         severity: scan.severity.as_str(),
@@ -103,10 +109,17 @@ fn to_json<'a>(line: &'a str, scan: &'a Scan) -> JsonScan<'a> {
                 text: slice(line, m.start, m.end),
             })
             .collect(),
+        stance: stance.map(|r| r.stance.as_str()),
     }
 }
 
-fn write_explanation(out: &mut impl Write, line_no: usize, line: &str, scan: &Scan) -> Result<()> {
+fn write_explanation(
+    out: &mut impl Write,
+    line_no: usize,
+    line: &str,
+    scan: &Scan,
+    stance: Option<&StanceReading>,
+) -> Result<()> {
     let cats: Vec<&str> = scan.categories.iter().map(|c| c.as_str()).collect();
     if scan.flagged {
         writeln!(
@@ -156,6 +169,27 @@ fn write_explanation(out: &mut impl Write, line_no: usize, line: &str, scan: &Sc
             slice(line, x.start, x.end)
         )?;
     }
+    if let Some(r) = stance {
+        let to = if r.addresses_someone {
+            ", speaks to someone"
+        } else {
+            ""
+        };
+        if r.cues.is_empty() {
+            writeln!(
+                out,
+                "  stance {}{to}: no cue of aggression or of a third person",
+                r.stance
+            )?;
+        } else {
+            writeln!(
+                out,
+                "  stance {}{to}, because of {}",
+                r.stance,
+                r.cues.join("; ")
+            )?;
+        }
+    }
     Ok(())
 }
 
@@ -191,6 +225,34 @@ mod tests {
         assert_eq!(v["flagged"], false);
         assert_eq!(v["severity"], "none");
         assert!(v["categories"].as_array().unwrap().is_empty());
+        assert!(v["stance"].is_null(), "{v}");
+    }
+
+    #[test]
+    fn a_flagged_line_says_who_it_is_about() {
+        let out = scan_lines(
+            "on me harcèle tous les jours\nt'es qu'une grosse merde, personne veut de toi\nma pote se fait harceler par des filles de sa classe\nbonjour\n"
+                .as_bytes(),
+            false,
+        );
+        let stances: Vec<serde_json::Value> = out
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["stance"].clone())
+            .collect();
+        assert_eq!(
+            stances,
+            vec![
+                serde_json::json!("self"),
+                serde_json::json!("aggression"),
+                serde_json::json!("third_party"),
+                serde_json::Value::Null
+            ]
+        );
+        let out = scan_lines("t'es qu'une grosse merde\n".as_bytes(), true);
+        assert!(
+            out.contains("stance aggression, speaks to someone, because of"),
+            "{out}"
+        );
     }
 
     #[test]

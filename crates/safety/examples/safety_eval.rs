@@ -1,7 +1,8 @@
 //! Prints the flagger's quality tables.
 //!
 //! Always scored: the repository's own labelled sets,
-//! `eval/{fr,en}/{tune,tune2,tune3,holdout}.tsv` (see `eval/README.md`). Also scored when
+//! `eval/{fr,en}/{tune,tune2,tune3,holdout}.tsv` (see `eval/README.md`), and the stance sets
+//! `eval/{fr,en}/stance_{tune,holdout}.tsv` (who a flagged message is about). Also scored when
 //! `PROMENEUR_EVAL_DIR` names the shared data (which stays outside the repository):
 //! `fr-youth-visible.tsv` and `cyberagression-v1/*.csv`.
 //!
@@ -13,14 +14,15 @@
 //! `--rules DIR` scores the `*.toml` rule files of DIR instead of the shipped (embedded) ones,
 //! so a rule author can edit `rules/` and re-run without rebuilding: `-- --rules rules`.
 //! `--misses` also lists the lines the default rules get wrong, for rule authors: the tune sets
-//! and the shared visible set only. Holdout misses are never printed: whoever edits the rules
-//! must not see them, or the holdout figures stop measuring anything.
+//! and the shared visible set only, with the stance read for flagged lines; and the stance
+//! misses of `stance_tune.tsv`. Holdout misses are never printed: whoever edits the rules or the
+//! stance cues must not see them, or the holdout figures stop measuring anything.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use promeneur_safety::eval::{self, Chat, Labelled};
-use promeneur_safety::{Category, RuleSet};
+use promeneur_safety::{read_stance, Category, RuleSet};
 
 fn read_tsv(path: &Path) -> Result<Vec<Labelled>> {
     let text =
@@ -60,8 +62,13 @@ fn print_misses(rules: &RuleSet, name: &str, lines: &[Labelled]) {
             let want: Vec<&str> = l.categories.iter().map(|c| c.as_str()).collect();
             let got: Vec<&str> = s.categories.iter().map(|c| c.as_str()).collect();
             let hit: Vec<&str> = s.matches.iter().map(|m| m.rule.as_str()).collect();
+            let stance = if s.flagged {
+                read_stance(&l.text, &s).stance.as_str()
+            } else {
+                "-"
+            };
             println!(
-                "{want:?}/{} -> {got:?}/{} {hit:?} | {}",
+                "{want:?}/{} -> {got:?}/{} {stance} {hit:?} | {}",
                 l.severity, s.severity, l.text
             );
         }
@@ -90,6 +97,23 @@ fn main() -> Result<()> {
             println!("{}", eval::score_labelled(&rules, &name, &lines));
             if misses && set.starts_with("tune") {
                 print_misses(&rules, &name, &lines);
+            }
+        }
+    }
+    for lang in ["fr", "en"] {
+        for set in ["stance_tune", "stance_holdout"] {
+            let path = root.join(lang).join(format!("{set}.tsv"));
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let lines = eval::parse_stance_tsv(&text)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            let name = format!("eval/{lang}/{set}.tsv");
+            println!("{}", eval::score_stance(&rules, &name, &lines));
+            if misses && set == "stance_tune" {
+                println!("\n# {name} stance misses (label -> read, cues)");
+                for (want, read, text) in eval::stance_misses(&rules, &lines) {
+                    println!("{want} -> {} {:?} | {text}", read.stance, read.cues);
+                }
             }
         }
     }

@@ -2,13 +2,19 @@
 //! attacking (aggression), or a third person the writer is worried about. The bot sends its
 //! support to the right person from this: the young person targeted, never the aggressor.
 //!
-//! The reading looks at the message's frame, not its risk words: cues of second-person address
-//! aimed at someone ("t'es qu'une...", "je vais te...") and of a third person ("ma pote se
-//! fait...", "mon frère parle de..."), matched as whole words on the normalised text. The cue
-//! lists live in `stance.toml` beside the rules, embedded at build time.
+//! The reading looks at the message's frame, not its risk words: cues of an attack aimed at the
+//! person spoken to ("t'es qu'une...", "je vais te...") or at a third person by the writer or
+//! their group ("on va la démonter"), of words reported to the writer ("il m'a dit", "they told
+//! me": the insults of the message are ones the writer received), of a third person ("ma pote
+//! se fait...", "mon frère parle de..."), unless the writer is the one hurt ("mon frère me
+//! frappe"), and, in a harassment or a threat that nothing else explains, of speaking to
+//! someone or mocking them. Cues are matched as whole words on the normalised text, all at once
+//! by one Aho-Corasick automaton built on first use. The cue lists and the order of the
+//! decision are in `stance.toml` beside the rules, embedded at build time.
 
 use std::sync::OnceLock;
 
+use aho_corasick::AhoCorasick;
 use serde::{Deserialize, Serialize};
 
 use crate::{normalize, Category, Scan};
@@ -69,68 +75,163 @@ impl std::str::FromStr for Stance {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StanceReading {
     pub stance: Stance,
-    /// Whether the message speaks to someone ("tu", "t'", "te", "toi", "you"): an aggression
-    /// without a mention may be aimed at whoever the conversation is with.
+    /// Whether the message speaks to someone ("tu", "t'", "te", "toi", "you", or a mention such
+    /// as `@lea`): an aggression without a mention may be aimed at whoever the conversation is
+    /// with.
     pub addresses_someone: bool,
-    /// The cues found, as `kind: words` (e.g. `aggression: t es qu une`).
+    /// The cues that decided, as `kind: words` (e.g. `aggression: t es qu une`, or
+    /// `reported: m a dit` for a disclosure quoting the insults received).
     pub cues: Vec<String>,
+}
+
+/// The kinds of cue of `stance.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Address,
+    Aggression,
+    Mocking,
+    Reported,
+    ThirdParty,
+    SelfHurt,
+    Care,
+}
+
+impl Kind {
+    const ALL: [Kind; 7] = [
+        Kind::Address,
+        Kind::Aggression,
+        Kind::Mocking,
+        Kind::Reported,
+        Kind::ThirdParty,
+        Kind::SelfHurt,
+        Kind::Care,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Address => "address",
+            Kind::Aggression => "aggression",
+            Kind::Mocking => "mocking",
+            Kind::Reported => "reported",
+            Kind::ThirdParty => "third_party",
+            Kind::SelfHurt => "self_hurt",
+            Kind::Care => "care",
+        }
+    }
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Cues {
-    /// Words that aim a message at the person spoken to.
-    aggression: Vec<String>,
-    /// Words that make a message about a third person.
-    third_party: Vec<String>,
-    /// Words of second-person address.
+struct CueFile {
+    hostile_categories: Vec<Category>,
+    address_categories: Vec<Category>,
     address: Vec<String>,
+    aggression: Vec<String>,
+    mocking: Vec<String>,
+    reported: Vec<String>,
+    third_party: Vec<String>,
+    self_hurt: Vec<String>,
+    care: Vec<String>,
+}
+
+/// The cue lists, normalised, and one automaton over all of them.
+struct Cues {
+    /// Categories in which an aggression cue counts.
+    hostile: Vec<Category>,
+    /// Categories in which speaking to someone or mocking is read as an attack.
+    address_categories: Vec<Category>,
+    /// Per pattern of `automaton`: its normalised words and its kinds (`address` may share its
+    /// words with another list: "t'es" is address and aggression).
+    patterns: Vec<(String, Vec<Kind>)>,
+    automaton: AhoCorasick,
 }
 
 fn cues() -> &'static Cues {
     static CUES: OnceLock<Cues> = OnceLock::new();
     CUES.get_or_init(|| {
-        let file: Cues = toml::from_str(include_str!("../../../rules/stance.toml"))
+        let file: CueFile = toml::from_str(include_str!("../../../rules/stance.toml"))
             .unwrap_or_else(|e| panic!("rules/stance.toml is checked by the tests: {e}"));
-        let norm = |list: Vec<String>| list.iter().map(|c| normalize(c)).collect();
+        let mut patterns: Vec<(String, Vec<Kind>)> = Vec::new();
+        for (kind, list) in [
+            (Kind::Address, file.address),
+            (Kind::Aggression, file.aggression),
+            (Kind::Mocking, file.mocking),
+            (Kind::Reported, file.reported),
+            (Kind::ThirdParty, file.third_party),
+            (Kind::SelfHurt, file.self_hurt),
+            (Kind::Care, file.care),
+        ] {
+            for cue in list {
+                let words = normalize(&cue);
+                match patterns.iter_mut().find(|p| p.0 == words) {
+                    _ if words.is_empty() => {}
+                    Some((_, kinds)) if !kinds.contains(&kind) => kinds.push(kind),
+                    Some(_) => {}
+                    None => patterns.push((words, vec![kind])),
+                }
+            }
+        }
+        // Whole words: each cue between spaces, found on the text between spaces.
+        let automaton = AhoCorasick::new(patterns.iter().map(|(w, _)| format!(" {w} ")))
+            .unwrap_or_else(|e| panic!("rules/stance.toml is checked by the tests: {e}"));
         Cues {
-            aggression: norm(file.aggression),
-            third_party: norm(file.third_party),
-            address: norm(file.address),
+            hostile: file.hostile_categories,
+            address_categories: file.address_categories,
+            patterns,
+            automaton,
         }
     })
 }
 
-/// The cues of `list` present in `padded` (the normalised text between spaces).
-fn found<'a>(padded: &str, list: &'a [String]) -> Vec<&'a str> {
-    list.iter()
-        .filter(|c| !c.is_empty() && padded.contains(&format!(" {c} ")))
-        .map(String::as_str)
-        .collect()
-}
-
-/// Reads who a flagged message is about. `scan` is the message's scan (its categories weigh:
-/// an insult cue counts as aggression only in a message flagged for harassment, a threat or
-/// self-harm wished on someone).
+/// Reads who a flagged message is about. `scan` is the message's scan: its categories say
+/// whether an attack cue counts (see the decision at the top of `rules/stance.toml`).
 pub fn read_stance(text: &str, scan: &Scan) -> StanceReading {
     let padded = format!(" {} ", normalize(text));
     let c = cues();
-    let aggression = found(&padded, &c.aggression);
-    let third = found(&padded, &c.third_party);
-    let addresses_someone = !found(&padded, &c.address).is_empty();
-    let hostile = scan.categories.iter().any(|cat| {
-        matches!(
-            cat,
-            Category::Harassment | Category::ViolenceThreat | Category::SuicideSelfharm
-        )
-    });
+    // The cues present, per kind, in order of their end.
+    let mut found: [Vec<&str>; Kind::ALL.len()] = Default::default();
+    for m in c.automaton.find_overlapping_iter(&padded) {
+        let (words, kinds) = &c.patterns[m.pattern().as_usize()];
+        for kind in kinds {
+            found[*kind as usize].push(words);
+        }
+    }
+    let has = |kind: Kind| !found[kind as usize].is_empty();
+    let mention = padded
+        .split(' ')
+        .find(|w| w.len() > 1 && (w.starts_with('@') || w.starts_with("<@")));
+    let addresses_someone = has(Kind::Address) || mention.is_some();
+    let flagged_in = |cats: &[Category]| scan.categories.iter().any(|cat| cats.contains(cat));
+    // The writer is on the receiving end: quoting what was said to them, hurt, asking for
+    // help or saying goodbye.
+    let received = has(Kind::Reported) || has(Kind::SelfHurt) || has(Kind::Care);
     let mut cues: Vec<String> = Vec::new();
-    let stance = if hostile && !aggression.is_empty() {
-        cues.extend(aggression.iter().map(|w| format!("aggression: {w}")));
+    let mut cite = |kinds: &[Kind]| {
+        for &kind in kinds {
+            cues.extend(
+                found[kind as usize]
+                    .iter()
+                    .map(|w| format!("{}: {w}", kind.name())),
+            );
+        }
+    };
+    let stance = if flagged_in(&c.hostile) && has(Kind::Aggression) && !received {
+        cite(&[Kind::Aggression]);
         Stance::Aggression
-    } else if !third.is_empty() {
-        cues.extend(third.iter().map(|w| format!("third_party: {w}")));
+    } else if has(Kind::ThirdParty) && !has(Kind::SelfHurt) {
+        cite(&[Kind::ThirdParty]);
         Stance::ThirdParty
+    } else if received {
+        cite(&[Kind::SelfHurt, Kind::Reported, Kind::Care]);
+        Stance::SelfDisclosure
+    } else if flagged_in(&c.address_categories)
+        && (has(Kind::Address) || has(Kind::Mocking) || mention.is_some())
+    {
+        cite(&[Kind::Address, Kind::Mocking]);
+        if let Some(m) = mention {
+            cues.push(format!("mention: {m}"));
+        }
+        Stance::Aggression
     } else {
         Stance::SelfDisclosure
     };
@@ -155,10 +256,28 @@ mod tests {
         }
     }
 
+    fn stance(text: &str, categories: &[Category]) -> Stance {
+        read_stance(text, &scan_of(categories)).stance
+    }
+
     #[test]
-    fn the_cue_file_parses() {
-        assert!(!cues().aggression.is_empty());
-        assert!(!cues().third_party.is_empty());
+    fn the_cue_file_parses_and_no_cue_is_in_two_lists() {
+        let c = cues();
+        for kind in Kind::ALL {
+            assert!(
+                c.patterns.iter().any(|p| p.1.contains(&kind)),
+                "{}",
+                kind.name()
+            );
+        }
+        for (words, kinds) in &c.patterns {
+            let deciding: Vec<&str> = kinds
+                .iter()
+                .filter(|k| **k != Kind::Address)
+                .map(|k| k.name())
+                .collect();
+            assert!(deciding.len() <= 1, "`{words}` is in {deciding:?}");
+        }
     }
 
     #[test]
@@ -187,6 +306,97 @@ mod tests {
             &scan_of(&[Category::Harassment]),
         );
         assert_eq!(r.stance, Stance::SelfDisclosure);
+    }
+
+    #[test]
+    fn insults_and_threats_received_are_a_disclosure() {
+        use Category::{Harassment, ViolenceThreat};
+        assert_eq!(
+            stance("ils m'ont dit t'es qu'une merde", &[Harassment]),
+            Stance::SelfDisclosure
+        );
+        assert_eq!(
+            stance(
+                "\"t'es moche\" c'est ce qu'ils écrivent sous mes photos",
+                &[Harassment]
+            ),
+            Stance::SelfDisclosure
+        );
+        assert_eq!(
+            stance("il m'a dit qu'il allait me tuer", &[ViolenceThreat]),
+            Stance::SelfDisclosure
+        );
+        assert_eq!(
+            stance("they told me \"ur worthless, just die\"", &[Harassment]),
+            Stance::SelfDisclosure
+        );
+    }
+
+    #[test]
+    fn attacks_on_a_third_person_by_the_writer_are_aggression() {
+        use Category::{Harassment, ViolenceThreat};
+        assert_eq!(
+            stance("cette pute on va la démonter demain", &[ViolenceThreat]),
+            Stance::Aggression
+        );
+        assert_eq!(
+            stance("everyone ignore him lmao", &[Harassment]),
+            Stance::Aggression
+        );
+        assert_eq!(
+            stance("@lea regarde ta tronche mdr", &[Harassment]),
+            Stance::Aggression
+        );
+    }
+
+    #[test]
+    fn relatives_are_third_parties_unless_the_writer_is_hurt() {
+        use Category::{DomesticViolence, SuicideSelfharm};
+        assert_eq!(
+            stance("mon frère parle de se tuer, j'ai peur", &[SuicideSelfharm]),
+            Stance::ThirdParty
+        );
+        assert_eq!(
+            stance(
+                "mon frère me frappe quand mes parents sont pas là",
+                &[DomesticViolence]
+            ),
+            Stance::SelfDisclosure
+        );
+        assert_eq!(
+            stance("my dad hits my mom, i can hear it", &[DomesticViolence]),
+            Stance::ThirdParty
+        );
+        assert_eq!(
+            stance("i can hear my dad hitting my mum", &[DomesticViolence]),
+            Stance::ThirdParty
+        );
+    }
+
+    #[test]
+    fn a_farewell_spoken_to_someone_is_not_an_attack() {
+        assert_eq!(
+            stance(
+                "t'es la meilleure, pardon pour tout, ce soir j'en finis",
+                &[Category::SuicideSelfharm]
+            ),
+            Stance::SelfDisclosure
+        );
+    }
+
+    #[test]
+    fn speaking_to_someone_about_ones_own_pain_is_not_an_attack() {
+        use Category::{Harassment, SuicideSelfharm};
+        let r = read_stance(
+            "je veux mourir, tu peux m'aider ?",
+            &scan_of(&[SuicideSelfharm]),
+        );
+        assert_eq!(r.stance, Stance::SelfDisclosure);
+        assert!(r.addresses_someone);
+        assert_eq!(
+            stance("tu peux m'aider ? on me harcèle", &[Harassment]),
+            Stance::SelfDisclosure
+        );
     }
 
     #[test]
