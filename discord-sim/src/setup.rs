@@ -31,6 +31,7 @@ pub(crate) fn build_state(bot_name: &str, token: &str, specs: &[GuildSpec]) -> S
         feed: Default::default(),
         record: Default::default(),
         faults: Default::default(),
+        rate_limits: Default::default(),
     };
     state.hub.bot_user_id = bot_id;
     state.users.insert(

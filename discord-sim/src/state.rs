@@ -13,6 +13,7 @@ use crate::gateway::hub::Hub;
 use crate::ids::Snowflakes;
 use crate::ops::mentions::Pings;
 use crate::perms::{self, Overwrite};
+use crate::ratelimits::RateLimiter;
 use crate::record::Record;
 
 pub(crate) const CHANNEL_TEXT: u8 = 0;
@@ -174,6 +175,7 @@ pub(crate) struct State {
     pub(crate) feed: Feed,
     pub(crate) record: Record,
     pub(crate) faults: Faults,
+    pub(crate) rate_limits: RateLimiter,
 }
 
 impl State {

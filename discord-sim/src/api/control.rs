@@ -1,11 +1,13 @@
 //! Faults on demand from a test: REST rate limits, server errors and latency on route
-//! patterns, users who refuse DMs, and gateway closes, op 7 and op 9.
+//! patterns, users who refuse DMs, and gateway closes, op 7 and op 9; and Discord's real REST
+//! rate limits, emulated when a test or bench switches them on.
 
 use std::time::Duration;
 
 use super::{SimError, SimHandle};
 use crate::faults::{FaultKind, FaultWindow};
 use crate::gateway::hub::GatewayStats;
+use crate::ratelimits::{RateLimitStats, RateLimits};
 
 impl SimHandle {
     /// 429 on matching routes (see [`crate::faults`] for patterns).
@@ -43,6 +45,19 @@ impl SimHandle {
 
     pub fn clear_faults(&self) {
         self.shared.mutate(|s| s.faults.clear());
+    }
+
+    /// Enforces these rate limits from now on (fresh windows), e.g.
+    /// `sim.emulate_rate_limits(RateLimits::discord())`; `RateLimits::off()` stops. Every
+    /// response of a route with a bucket carries the `X-RateLimit-*` headers; see
+    /// [`crate::ratelimits`]. Injected faults still apply first.
+    pub fn emulate_rate_limits(&self, limits: RateLimits) {
+        self.shared.mutate(|s| s.rate_limits.configure(limits));
+    }
+
+    /// The 429s answered (emulated and injected) and the requests per bucket, since the start.
+    pub fn rate_limit_stats(&self) -> RateLimitStats {
+        self.read(|s| s.rate_limits.stats())
     }
 
     /// Whether this user refuses DMs from the bot (error 50007).

@@ -16,6 +16,7 @@ use tokio::sync::broadcast;
 
 use crate::feed::BotPost;
 use crate::openapi::OpenApi;
+use crate::ratelimits::RateLimits;
 use crate::record::{RecordedCall, Violation};
 use crate::server::{self, Options, Shared};
 use crate::setup;
@@ -70,6 +71,7 @@ pub struct Sim {
     heartbeat: Duration,
     timeout: Duration,
     openapi: Option<std::path::PathBuf>,
+    rate_limits: RateLimits,
 }
 
 impl Default for Sim {
@@ -81,6 +83,7 @@ impl Default for Sim {
             heartbeat: Duration::from_millis(41_250),
             timeout: Duration::from_secs(10),
             openapi: None,
+            rate_limits: RateLimits::off(),
         }
     }
 }
@@ -131,13 +134,21 @@ impl Sim {
         self
     }
 
+    /// Starts with these rate limits emulated (off by default); see
+    /// [`SimHandle::emulate_rate_limits`].
+    pub fn rate_limits(mut self, limits: RateLimits) -> Self {
+        self.rate_limits = limits;
+        self
+    }
+
     /// Binds 127.0.0.1 on a free port and starts serving.
     pub async fn launch(self) -> anyhow::Result<SimHandle> {
         let openapi = match &self.openapi {
             Some(path) => Some(OpenApi::load(path)?),
             None => OpenApi::from_env()?,
         };
-        let state = setup::build_state(&self.bot_name, &self.token, &self.guilds);
+        let mut state = setup::build_state(&self.bot_name, &self.token, &self.guilds);
+        state.rate_limits.configure(self.rate_limits);
         let options = Options {
             state,
             openapi,

@@ -1,6 +1,7 @@
 //! What every REST request goes through before its handler: authentication, body parsing (JSON or
-//! multipart with `payload_json`), recording, OpenAPI validation, faults (latency, 429, 5xx); and
-//! the 404 for routes Discord does not have, recorded as unexpected.
+//! multipart with `payload_json`), recording, OpenAPI validation, faults (latency, 429, 5xx), the
+//! emulated rate limits (429 or the `X-RateLimit-*` headers); and the 404 for routes Discord does
+//! not have, recorded as unexpected.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -16,6 +17,7 @@ use serde_json::{json, Value};
 
 use crate::error::ApiError;
 use crate::faults::Rejection;
+use crate::ratelimits::{Admission, BucketHeaders};
 use crate::record::{RecordedCall, Violation};
 use crate::server::Shared;
 
@@ -87,19 +89,42 @@ pub(crate) async fn pipeline(
             if !verdict.delay.is_zero() {
                 tokio::time::sleep(verdict.delay).await;
             }
-            match verdict.rejection {
-                Some(rejection) => rejected(rejection, route),
+            let outcome = match verdict.rejection {
+                Some(rejection) => Err(rejected(rejection, route)),
                 None => {
+                    let admission = shared.state.lock().rate_limits.admit(&method, route, &path);
+                    match admission {
+                        Admission::Admitted(bucket) => Ok(bucket),
+                        Admission::Refused {
+                            retry_after,
+                            global,
+                            bucket,
+                        } => Err(rate_limited(retry_after, global, bucket.as_ref())),
+                    }
+                }
+            };
+            match outcome {
+                Err(refusal) => refusal,
+                Ok(bucket) => {
                     parts.extensions.insert(payload);
-                    next.run(Request::from_parts(parts, Body::empty())).await
+                    let mut response = next.run(Request::from_parts(parts, Body::empty())).await;
+                    if let Some(bucket) = &bucket {
+                        insert_bucket_headers(response.headers_mut(), bucket);
+                    }
+                    response
                 }
             }
         }
     };
     let status = response.status().as_u16();
+    let global = response.headers().contains_key("x-ratelimit-global");
     shared.mutate(|state| {
         if let Some(call) = state.record.calls.get_mut(index) {
             call.status = status;
+        }
+        if let (429, Some(route)) = (status, &route) {
+            let key = format!("{method} {route}");
+            state.rate_limits.count_rejection(&key, global);
         }
     });
     response
@@ -201,7 +226,21 @@ fn rejected(rejection: Rejection, route: &str) -> Response {
         Rejection::RateLimited {
             retry_after,
             global,
-        } => rate_limited(retry_after, global, route),
+        } => {
+            // The fault's bucket: the headers a 429 from an exhausted 5-request bucket carries.
+            let bucket = BucketHeaders {
+                limit: 5,
+                remaining: 0,
+                reset_after: retry_after,
+                bucket: format!(
+                    "sim-{:x}",
+                    route
+                        .bytes()
+                        .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)))
+                ),
+            };
+            rate_limited(retry_after, global, Some(&bucket))
+        }
         Rejection::Status(500) => {
             let body = json!({"message": "500: Internal Server Error", "code": 0});
             (StatusCode::INTERNAL_SERVER_ERROR, Json(body)).into_response()
@@ -215,42 +254,57 @@ fn rejected(rejection: Rejection, route: &str) -> Response {
     }
 }
 
-/// Discord's 429: the JSON body and the X-RateLimit-* / Retry-After headers.
-fn rate_limited(retry_after: Duration, global: bool, route: &str) -> Response {
+/// Discord's 429: the JSON body, `Retry-After`, the scope (and `X-RateLimit-Global` for the
+/// global limit) and the bucket's `X-RateLimit-*` headers when the route has a bucket.
+fn rate_limited(retry_after: Duration, global: bool, bucket: Option<&BucketHeaders>) -> Response {
     let seconds = retry_after.as_secs_f64();
+    let body = json!({"message": "You are being rate limited.", "retry_after": seconds, "global": global, "code": 0});
+    let mut response = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
+    let headers = response.headers_mut();
+    if let Some(bucket) = bucket {
+        insert_bucket_headers(headers, bucket);
+    }
+    let scope = if global { "global" } else { "user" };
+    insert(
+        headers,
+        "retry-after",
+        &format!("{}", seconds.ceil() as u64),
+    );
+    insert(headers, "x-ratelimit-scope", scope);
+    if global {
+        insert(headers, "x-ratelimit-global", "true");
+    }
+    response
+}
+
+/// `X-RateLimit-Limit`, `-Remaining`, `-Reset` (epoch seconds), `-Reset-After` and `-Bucket`.
+fn insert_bucket_headers(headers: &mut HeaderMap, bucket: &BucketHeaders) {
+    let reset_after = bucket.reset_after.as_secs_f64();
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .unwrap_or_default()
         .as_secs_f64();
-    let body = json!({"message": "You are being rate limited.", "retry_after": seconds, "global": global, "code": 0});
-    let mut response = (StatusCode::TOO_MANY_REQUESTS, Json(body)).into_response();
-    let bucket = format!(
-        "sim-{:x}",
-        route
-            .bytes()
-            .fold(0u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)))
+    insert(headers, "x-ratelimit-limit", &bucket.limit.to_string());
+    insert(
+        headers,
+        "x-ratelimit-remaining",
+        &bucket.remaining.to_string(),
     );
-    let headers = [
-        ("retry-after", format!("{}", seconds.ceil() as u64)),
-        ("x-ratelimit-limit", "5".to_string()),
-        ("x-ratelimit-remaining", "0".to_string()),
-        ("x-ratelimit-reset", format!("{:.3}", now + seconds)),
-        ("x-ratelimit-reset-after", format!("{seconds:.3}")),
-        ("x-ratelimit-bucket", bucket),
-        (
-            "x-ratelimit-scope",
-            if global { "global" } else { "user" }.to_string(),
-        ),
-    ];
-    for (name, value) in headers {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            response.headers_mut().insert(name, value);
-        }
+    insert(
+        headers,
+        "x-ratelimit-reset",
+        &format!("{:.3}", now + reset_after),
+    );
+    insert(
+        headers,
+        "x-ratelimit-reset-after",
+        &format!("{reset_after:.3}"),
+    );
+    insert(headers, "x-ratelimit-bucket", &bucket.bucket);
+}
+
+fn insert(headers: &mut HeaderMap, name: &'static str, value: &str) {
+    if let Ok(value) = HeaderValue::from_str(value) {
+        headers.insert(name, value);
     }
-    if global {
-        response
-            .headers_mut()
-            .insert("x-ratelimit-global", HeaderValue::from_static("true"));
-    }
-    response
 }
