@@ -24,6 +24,7 @@
 //! ```sh
 //! cargo bench --bench alert_load
 //! # shorter: ALERT_LOAD_STEADY_SECS=10 ALERT_LOAD_STEP_SECS=5 ALERT_LOAD_RATES=100,500 cargo bench --bench alert_load
+//! # under Discord's rate limits: ALERT_LOAD_DISCORD_LIMITS=1 ALERT_LOAD_STEADY_SECS=30 ALERT_LOAD_RATES=20 ...
 //! ```
 
 use std::collections::{HashMap, HashSet};
@@ -238,6 +239,12 @@ async fn run(sim_runtime: tokio::runtime::Handle) -> anyhow::Result<()> {
     let alert_channel = sim.channel_id("#alertes-promeneurs")?;
     let bot = RunningBot::start(config).await?;
     sim.wait_connected().await?;
+    // ALERT_LOAD_DISCORD_LIMITS=1: Discord's rate limits emulated (5 posts per 5 s per channel,
+    // 10 DM channels per 10 s, 50 requests per second), as the bot meets them for real.
+    let limited = env_u64("ALERT_LOAD_DISCORD_LIMITS", 0) == 1;
+    if limited {
+        sim.emulate_rate_limits(discord_sim::RateLimits::discord());
+    }
     sim.wait_command("alerte").await?;
     let watch = spawn_watch(&sim, alert_channel);
     let profile = if cfg!(debug_assertions) {
@@ -400,6 +407,14 @@ async fn run(sim_runtime: tokio::runtime::Handle) -> anyhow::Result<()> {
         "zero alerts lost or doubled: {}",
         if exact { "yes" } else { "NO" }
     );
+    if limited {
+        let limits = sim.rate_limit_stats();
+        let calls = sim.calls().len();
+        println!(
+            "Discord's limits emulated: {} requests answered 429 ({} global) out of {calls}",
+            limits.rejected, limits.rejected_global
+        );
+    }
     drop(dir);
     Ok(())
 }

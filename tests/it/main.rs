@@ -3,6 +3,7 @@
 mod cli;
 mod crash;
 mod e2e;
+mod flood;
 mod harassment;
 mod sandbox;
 mod scheduler;
