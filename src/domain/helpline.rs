@@ -267,14 +267,7 @@ impl HelplinePolicy {
         if !relevant.contains(&Category::Harassment) {
             relevant.push(Category::Harassment);
         }
-        match local_time(at_ms, tz) {
-            Some(local) => services_open_at(&relevant, local),
-            None => services()
-                .iter()
-                .filter(|s| s.hours == Hours::Always && s.serves_any(&relevant))
-                .map(|s| s.id)
-                .collect(),
-        }
+        services_open_at_ms(&relevant, at_ms, tz)
     }
 
     /// The services to put on the card for a flag of these categories at `at_ms` in `tz`, or
@@ -289,16 +282,20 @@ impl HelplinePolicy {
         if relevant.is_empty() {
             return None;
         }
-        let services = match local_time(at_ms, tz) {
-            Some(local) => services_open_at(&relevant, local),
-            // Unrepresentable time: offer only the services that never close.
-            None => services()
-                .iter()
-                .filter(|s| s.hours == Hours::Always && s.serves_any(&relevant))
-                .map(|s| s.id)
-                .collect(),
-        };
-        Some(services)
+        Some(services_open_at_ms(&relevant, at_ms, tz))
+    }
+}
+
+/// The services serving any of `categories` open at `at_ms` in `tz`; for a time chrono cannot
+/// represent, only the services that never close.
+fn services_open_at_ms(categories: &[Category], at_ms: i64, tz: Tz) -> Vec<ServiceId> {
+    match local_time(at_ms, tz) {
+        Some(local) => services_open_at(categories, local),
+        None => services()
+            .iter()
+            .filter(|s| s.hours == Hours::Always && s.serves_any(categories))
+            .map(|s| s.id)
+            .collect(),
     }
 }
 
