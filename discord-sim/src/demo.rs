@@ -3,7 +3,8 @@
 
 use crate::spec::GuildSpec;
 
-/// Channels questions, discussion, alertes-promeneurs (staff only), coordination, ressources;
+/// Channels questions, discussion, alertes-promeneurs (staff only), coordination, ressources,
+/// questions-privees (staff only: private questions' threads);
 /// roles Promeneur and Coordinateur; young people lea, sami, ines; promeneurs karim and julie;
 /// coordinator nadia.
 pub fn demo_guild() -> GuildSpec {
@@ -15,6 +16,7 @@ pub fn demo_guild() -> GuildSpec {
         .private_channel("alertes-promeneurs", &["Promeneur", "Coordinateur"])
         .private_channel("coordination", &["Coordinateur"])
         .text_channel("ressources")
+        .private_channel("questions-privees", &["Promeneur", "Coordinateur"])
         .member("nadia", &["Coordinateur", "Promeneur"])
         .member("karim", &["Promeneur"])
         .member("julie", &["Promeneur"])

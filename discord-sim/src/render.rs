@@ -182,6 +182,16 @@ pub(crate) fn message(state: &State, message: &Message, gateway: bool) -> Value 
             "authorizing_integration_owners": {},
             "name": interaction.name,
         });
+        if interaction.kind == 5 {
+            // A modal's answer: Discord also says which interaction opened the modal (the sim
+            // does not keep it; the command that opened it is the usual case).
+            value["interaction_metadata"]["triggering_interaction_metadata"] = json!({
+                "id": id(interaction.id),
+                "type": 2,
+                "user": user_by_id(state, interaction.user_id),
+                "authorizing_integration_owners": {},
+            });
+        }
     }
     if let Some(thread) = message.thread_id.and_then(|t| state.channels.get(&t)) {
         value["thread"] = channel(state, thread);

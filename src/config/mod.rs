@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use crate::domain::alerts::{parse_delay, parse_duration, EscalationPolicy};
 use crate::domain::helpline::HelplinePolicy;
+use crate::domain::questions::WaitPolicy;
 
 mod raw;
 mod types;
@@ -51,6 +52,8 @@ pub struct Config {
     pub retention_days: u32,
     pub rules_dir: Option<PathBuf>,
     pub alerts: AlertsConfig,
+    /// When a question nobody answered is reminded, then escalated.
+    pub questions: WaitPolicy,
     pub guilds: Vec<GuildConfig>,
 }
 
@@ -233,6 +236,32 @@ impl Config {
                 .map_err(|e| err("alerts.helpline_categories", e.to_string()))?,
         };
 
+        let wait_defaults = WaitPolicy::default();
+        let wait = |key: &str, v: &Option<String>, default: Duration| match v {
+            None => Ok(default),
+            Some(t) => {
+                parse_duration(t).map_err(|e| err(&format!("questions.{key}"), e.to_string()))
+            }
+        };
+        let questions = WaitPolicy {
+            remind_after: wait(
+                "remind_after",
+                &raw.questions.remind_after,
+                wait_defaults.remind_after,
+            )?,
+            escalate_after: wait(
+                "escalate_after",
+                &raw.questions.escalate_after,
+                wait_defaults.escalate_after,
+            )?,
+        };
+        if questions.escalate_after < questions.remind_after {
+            return Err(err(
+                "questions.escalate_after",
+                "must not be shorter than questions.remind_after".into(),
+            ));
+        }
+
         let mut guilds = raw.guilds;
         let mut seen = HashSet::new();
         for (i, g) in guilds.iter_mut().enumerate() {
@@ -267,6 +296,7 @@ impl Config {
                 burst_window,
                 helpline,
             },
+            questions,
             guilds,
         })
     }

@@ -53,6 +53,13 @@ pub(super) struct RawAlerts {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(super) struct RawQuestions {
+    pub(super) remind_after: Option<String>,
+    pub(super) escalate_after: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) discord: RawDiscord,
@@ -64,6 +71,8 @@ pub(super) struct RawConfig {
     pub(super) rules: RawRules,
     #[serde(default)]
     pub(super) alerts: RawAlerts,
+    #[serde(default)]
+    pub(super) questions: RawQuestions,
     #[serde(default)]
     pub(super) guilds: Vec<GuildConfig>,
 }

@@ -130,6 +130,8 @@ pub struct GuildConfig {
     pub alert_channel: Snowflake,
     pub coordination_channel: Option<Snowflake>,
     pub resources_channel: Option<Snowflake>,
+    /// A staff-only channel where private questions (DMs to the bot) get their threads.
+    pub private_questions_channel: Option<Snowflake>,
     pub promeneur_role: Snowflake,
     pub coordinator_role: Option<Snowflake>,
     /// Further roles whose members are staff: never scanned, allowed to use staff commands.

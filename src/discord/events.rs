@@ -9,7 +9,7 @@ use crate::config::GuildConfig;
 use crate::flows::message::{self, Incoming};
 use crate::store::{cursors, now_ms};
 
-use super::{commands, log_error, Data, Error};
+use super::{commands, log_error, questions, Data, Error};
 
 /// Most messages fetched per channel when catching up after a new session.
 const CATCH_UP_MAX: usize = 500;
@@ -49,19 +49,31 @@ pub async fn handle(
             if let Some(c) = interaction.as_message_component() {
                 let span = info_span!("component", guild = ?c.guild_id.map(|g| g.get()),
                     user = c.user.id.get(), custom_id = %c.data.custom_id);
-                if let Err(e) = commands::alerte::on_component(ctx, bot, c)
-                    .instrument(span)
-                    .await
-                {
+                let handled = if c.data.custom_id.starts_with("question:") {
+                    commands::question::on_component(ctx, bot, c)
+                        .instrument(span)
+                        .await
+                } else {
+                    commands::alerte::on_component(ctx, bot, c)
+                        .instrument(span)
+                        .await
+                };
+                if let Err(e) = handled {
                     log_error("button", &e);
                 }
             } else if let Some(m) = interaction.as_modal_submit() {
                 let span = info_span!("modal", guild = ?m.guild_id.map(|g| g.get()),
                     user = m.user.id.get(), custom_id = %m.data.custom_id);
-                if let Err(e) = commands::alerte::on_modal(ctx, bot, m)
-                    .instrument(span)
-                    .await
-                {
+                let handled = if m.data.custom_id.starts_with("question:") {
+                    commands::question::on_modal(ctx, bot, m)
+                        .instrument(span)
+                        .await
+                } else {
+                    commands::alerte::on_modal(ctx, bot, m)
+                        .instrument(span)
+                        .await
+                };
+                if let Err(e) = handled {
                     log_error("modal", &e);
                 }
             }
@@ -82,10 +94,23 @@ async fn on_message(
     if m.author.bot || m.author.system {
         return;
     }
-    let roles = m
+    let roles: Option<Vec<u64>> = m
         .member
         .as_ref()
         .map(|pm| pm.roles.iter().map(|r| r.get()).collect());
+    if !edit {
+        let handled = match guild_id {
+            None => questions::on_dm(ctx, bot, m).await,
+            Some(g) => questions::on_guild_message(ctx, bot, m, g, roles.clone()).await,
+        };
+        match handled {
+            // A DM that became a private question is scanned once relayed into its staff
+            // thread, so its alert links there (never to the DM).
+            Ok(questions::Seen::PrivateQuestion) => return,
+            Ok(_) => {}
+            Err(e) => log_error("handling a question", &e),
+        }
+    }
     let at = if edit {
         m.edited_timestamp.unwrap_or(m.timestamp).timestamp_millis()
     } else {
@@ -227,7 +252,11 @@ async fn scan(
 
 /// The parent of a channel: a thread's channel, a channel's category (from the cache, else one
 /// REST read).
-async fn thread_parent(ctx: &serenity::Context, guild_id: u64, channel_id: u64) -> Option<u64> {
+pub(super) async fn thread_parent(
+    ctx: &serenity::Context,
+    guild_id: u64,
+    channel_id: u64,
+) -> Option<u64> {
     let id = serenity::ChannelId::new(channel_id);
     let cached = ctx
         .cache
@@ -249,7 +278,7 @@ async fn thread_parent(ctx: &serenity::Context, guild_id: u64, channel_id: u64) 
 
 /// Whether the author holds a staff role: from the message when it carries the member, else the
 /// cache, else one REST read. Unknown counts as not staff, so a young person is never missed.
-async fn is_staff(
+pub(super) async fn is_staff(
     ctx: &serenity::Context,
     gc: &GuildConfig,
     author_id: u64,

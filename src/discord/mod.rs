@@ -3,6 +3,7 @@
 
 pub mod commands;
 pub mod events;
+mod questions;
 
 use std::sync::Arc;
 

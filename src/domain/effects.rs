@@ -28,6 +28,33 @@ pub enum Effect {
     HelplineCard { alert_id: i64 },
     /// Remind the coordinators that the alert has not been taken.
     Escalate { alert_id: i64, step: i64 },
+    /// Give a question its thread and acknowledgement: post it first when the bot writes it
+    /// (anonymous question, private question's head), start the thread, post the
+    /// acknowledgement. `generation` counts the threads a private question had (a thread
+    /// deleted by hand gets a new one).
+    QuestionThread { question_id: i64, generation: i64 },
+    /// Edit a question's acknowledgement to show it taken, answered or closed.
+    RefreshQuestion { question_id: i64, version: i64 },
+    /// Relay a young person's text (a DM) into the question's staff thread.
+    RelayIn { message_id: i64 },
+    /// Relay a promeneur's answer to the young person by DM.
+    RelayOut { message_id: i64 },
+    /// Tell the young person about their question by DM (answered, closed).
+    QuestionNotice { question_id: i64, notice: Notice },
+    /// Remind (step 1) or escalate (step 2) a question nobody answered.
+    QuestionNudge { question_id: i64, step: i64 },
+}
+
+/// What a young person is told about their question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Notice {
+    /// Their first DM opened a private question: it is passed on, only staff read it.
+    Opened,
+    /// Their anonymous question got an answer (with the link).
+    Answered,
+    /// Their private question was closed; writing again opens a new one.
+    Closed,
 }
 
 impl Effect {
@@ -37,6 +64,12 @@ impl Effect {
             Effect::RefreshAlert { .. } => "refresh_alert",
             Effect::HelplineCard { .. } => "helpline_card",
             Effect::Escalate { .. } => "escalate",
+            Effect::QuestionThread { .. } => "question_thread",
+            Effect::RefreshQuestion { .. } => "refresh_question",
+            Effect::RelayIn { .. } => "relay_in",
+            Effect::RelayOut { .. } => "relay_out",
+            Effect::QuestionNotice { .. } => "question_notice",
+            Effect::QuestionNudge { .. } => "question_nudge",
         }
     }
 
@@ -50,6 +83,23 @@ impl Effect {
             }
             Effect::HelplineCard { alert_id } => format!("alert:{alert_id}:helpline"),
             Effect::Escalate { alert_id, step } => format!("alert:{alert_id}:escalate:{step}"),
+            Effect::QuestionThread {
+                question_id,
+                generation,
+            } => format!("question:{question_id}:thread:g{generation}"),
+            Effect::RefreshQuestion {
+                question_id,
+                version,
+            } => format!("question:{question_id}:refresh:v{version}"),
+            Effect::RelayIn { message_id } => format!("qmsg:{message_id}:in"),
+            Effect::RelayOut { message_id } => format!("qmsg:{message_id}:out"),
+            Effect::QuestionNotice {
+                question_id,
+                notice,
+            } => format!("question:{question_id}:notice:{notice:?}"),
+            Effect::QuestionNudge { question_id, step } => {
+                format!("question:{question_id}:nudge:{step}")
+            }
         }
     }
 
@@ -68,6 +118,13 @@ impl Effect {
             Effect::PostAlert { .. } => by_severity,
             Effect::Escalate { .. } => by_severity + 1,
             Effect::RefreshAlert { .. } => by_severity + 4,
+            // A young person's words may carry distress (they are scanned once relayed): they
+            // go with critical alerts; answers and threads right after.
+            // The thread first (same rank, older entry), since a relay waits for it.
+            Effect::RelayIn { .. } | Effect::QuestionThread { .. } => 1,
+            Effect::RelayOut { .. } => 2,
+            Effect::QuestionNotice { .. } | Effect::QuestionNudge { .. } => 3,
+            Effect::RefreshQuestion { .. } => 6,
         }
     }
 
@@ -86,7 +143,7 @@ impl Effect {
 mod tests {
     use super::*;
 
-    fn all() -> [Effect; 4] {
+    fn all() -> [Effect; 11] {
         [
             Effect::PostAlert { alert_id: 1 },
             Effect::RefreshAlert {
@@ -97,6 +154,28 @@ mod tests {
             Effect::Escalate {
                 alert_id: 4,
                 step: 2,
+            },
+            Effect::QuestionThread {
+                question_id: 1,
+                generation: 0,
+            },
+            Effect::RefreshQuestion {
+                question_id: 1,
+                version: 2,
+            },
+            Effect::RelayIn { message_id: 1 },
+            Effect::RelayOut { message_id: 1 },
+            Effect::QuestionNotice {
+                question_id: 1,
+                notice: Notice::Answered,
+            },
+            Effect::QuestionNotice {
+                question_id: 1,
+                notice: Notice::Closed,
+            },
+            Effect::QuestionNudge {
+                question_id: 1,
+                step: 1,
             },
         ]
     }
@@ -137,7 +216,7 @@ mod tests {
     fn every_effect_has_its_own_dedup_key() {
         let keys: std::collections::BTreeSet<String> =
             all().iter().map(Effect::dedup_key).collect();
-        assert_eq!(keys.len(), 4);
+        assert_eq!(keys.len(), 11);
         let later = Effect::RefreshAlert {
             alert_id: 2,
             version: 6,

@@ -5,3 +5,4 @@ pub mod categories;
 pub mod effects;
 pub mod helpline;
 pub mod pseudonym;
+pub mod questions;

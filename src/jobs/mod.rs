@@ -16,6 +16,9 @@ use crate::scheduler::{Clock, Job, Schedule, Scheduler};
 
 /// How often due escalations are looked for; delays are configured down to seconds.
 const ESCALATION_EVERY: Duration = Duration::from_millis(500);
+/// How often waiting questions are looked at (reminders are configured down to seconds;
+/// each is saved conditionally, so the job needs no record).
+const QUESTIONS_EVERY: Duration = Duration::from_secs(1);
 /// How often retention runs.
 const RETENTION_EVERY: Duration = Duration::from_secs(3600);
 
@@ -30,6 +33,18 @@ pub fn scheduler(bot: Arc<Bot>, clock: Arc<dyn Clock>) -> Scheduler {
             let bot = b.clone();
             async move {
                 flows::escalation::escalate_due(&bot, run.now_ms).await?;
+                Ok(())
+            }
+        },
+    ));
+    let b = bot.clone();
+    scheduler.add(Job::every_tick(
+        "question_reminders",
+        Schedule::Every(QUESTIONS_EVERY),
+        move |run| {
+            let bot = b.clone();
+            async move {
+                flows::questions::nudge_waiting(&bot, run.now_ms).await?;
                 Ok(())
             }
         },

@@ -1,9 +1,9 @@
-//! Retention: the supervision log and closed alerts are erased after `privacy.retention_days`;
+//! Retention: the supervision log, closed alerts and the texts of questions are erased after `privacy.retention_days`;
 //! finished outbox entries after a week, past scheduler runs after a month (the latest of each
 //! job is kept). Run hourly by the scheduler (see `jobs::scheduler`).
 
 use crate::bot::Bot;
-use crate::store::{alerts, exchanges, job_runs, outbox};
+use crate::store::{alerts, exchanges, job_runs, outbox, questions};
 
 const DAY_MS: i64 = 86_400_000;
 /// Finished outbox entries are kept a week, for operators investigating a delivery.
@@ -18,6 +18,7 @@ pub struct Purged {
     pub alerts: u64,
     pub outbox: u64,
     pub job_runs: u64,
+    pub questions: u64,
 }
 
 /// Erases what is past its retention at `now`.
@@ -28,11 +29,13 @@ pub async fn purge(bot: &Bot, now: i64) -> anyhow::Result<Purged> {
     let alerts = alerts::purge_closed_before(&mut tx, cutoff).await?;
     let outbox = outbox::purge_finished_before(&mut *tx, now - OUTBOX_KEEP_MS).await?;
     let job_runs = job_runs::purge_before(&mut *tx, now - JOB_RUNS_KEEP_MS).await?;
+    let questions = questions::purge_before(&mut tx, cutoff).await?;
     tx.commit().await?;
     Ok(Purged {
         exchanges,
         alerts,
         outbox,
         job_runs,
+        questions,
     })
 }

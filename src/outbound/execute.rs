@@ -41,6 +41,12 @@ pub async fn execute(bot: &Bot, rest: &Rest, effect: &Effect) -> Result<(), Fail
         Effect::RefreshAlert { alert_id, .. } => refresh_alert(bot, rest, alert_id).await,
         Effect::HelplineCard { alert_id } => helpline(bot, rest, alert_id).await,
         Effect::Escalate { alert_id, step } => escalate(bot, rest, alert_id, step).await,
+        Effect::QuestionThread { .. }
+        | Effect::RefreshQuestion { .. }
+        | Effect::RelayIn { .. }
+        | Effect::RelayOut { .. }
+        | Effect::QuestionNotice { .. }
+        | Effect::QuestionNudge { .. } => super::questions::execute(bot, rest, effect).await,
     }
 }
 
@@ -57,6 +63,14 @@ async fn load_flags(bot: &Bot, alert_id: i64) -> Result<Vec<Flag>, Failure> {
         .map_err(db_failure)
 }
 
+/// Whether the alert holds an anonymous question (its asker is then never named).
+async fn anonymous(bot: &Bot, flags: &[Flag]) -> Result<bool, Failure> {
+    let ids: Vec<u64> = flags.iter().map(|f| f.message_id).collect();
+    crate::store::questions::any_anonymous_post(bot.db.pool(), &ids)
+        .await
+        .map_err(db_failure)
+}
+
 async fn post_alert(bot: &Bot, rest: &Rest, alert_id: i64) -> Result<(), Failure> {
     let a = load(bot, alert_id).await?;
     if a.alert_message_id.is_some() {
@@ -67,7 +81,8 @@ async fn post_alert(bot: &Bot, rest: &Rest, alert_id: i64) -> Result<(), Failure
         return Err(Failure::Permanent("no alert channel for this alert".into()));
     };
     let flags = load_flags(bot, alert_id).await?;
-    let msg = render::alert_message(render::lang_for(gc), gc, &a, &flags);
+    let anonymous = anonymous(bot, &flags).await?;
+    let msg = render::alert_message(render::lang_for(gc), gc, &a, &flags, anonymous);
     let id = rest.create_message(channel, &msg).await?;
     alert_store::set_delivered(bot.db.pool(), alert_id, channel, id, now_ms())
         .await
@@ -94,7 +109,8 @@ async fn refresh_alert(bot: &Bot, rest: &Rest, alert_id: i64) -> Result<(), Fail
     };
     let gc = a.guild_id.and_then(|g| bot.config.guild(g));
     let flags = load_flags(bot, alert_id).await?;
-    let edit = render::alert_edit(render::lang_for(gc), &a, &flags);
+    let anonymous = anonymous(bot, &flags).await?;
+    let edit = render::alert_edit(render::lang_for(gc), &a, &flags, anonymous);
     rest.edit_message(channel, message, &edit).await?;
     Ok(())
 }

@@ -6,5 +6,6 @@
 
 pub mod delivery;
 pub mod execute;
+pub mod questions;
 pub mod render;
 pub mod rest;

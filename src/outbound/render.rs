@@ -40,7 +40,12 @@ pub fn message_url(guild: Option<u64>, channel: u64, message: u64) -> String {
 }
 
 /// The alert as an embed with its buttons.
-fn alert_parts(lang: Lang, a: &Alert, flags: &[Flag]) -> (CreateEmbed, Vec<CreateActionRow>) {
+fn alert_parts(
+    lang: Lang,
+    a: &Alert,
+    flags: &[Flag],
+    anonymous: bool,
+) -> (CreateEmbed, Vec<CreateActionRow>) {
     let severity = a.severity;
     let categories: Vec<Category> = a.categories.iter().copied().collect();
     let guild = a.guild_id;
@@ -89,7 +94,15 @@ fn alert_parts(lang: Lang, a: &Alert, flags: &[Flag]) -> (CreateEmbed, Vec<Creat
     if let Some(target) = target {
         embed = embed.field(label(AlertField::Target), target, true);
     }
-    let (authors_label, authors) = authors_field(lang, a, flags);
+    let (authors_label, authors) = if anonymous {
+        // An anonymous question's asker is never named to staff.
+        (
+            prompts::alert_field_label(lang, AlertField::Author),
+            prompts::way_label(lang, crate::domain::questions::Way::Anonymous),
+        )
+    } else {
+        authors_field(lang, a, flags)
+    };
     embed = embed
         .field(authors_label, authors, true)
         .field(
@@ -161,8 +174,9 @@ pub fn alert_message(
     gc: Option<&GuildConfig>,
     a: &Alert,
     flags: &[Flag],
+    anonymous: bool,
 ) -> CreateMessage {
-    let (embed, rows) = alert_parts(lang, a, flags);
+    let (embed, rows) = alert_parts(lang, a, flags, anonymous);
     let severity = a.severity;
     let mut msg = CreateMessage::new()
         .embed(embed)
@@ -178,8 +192,8 @@ pub fn alert_message(
 }
 
 /// The edit that brings a posted alert up to date (no new ping: edits never notify).
-pub fn alert_edit(lang: Lang, a: &Alert, flags: &[Flag]) -> EditMessage {
-    let (embed, rows) = alert_parts(lang, a, flags);
+pub fn alert_edit(lang: Lang, a: &Alert, flags: &[Flag], anonymous: bool) -> EditMessage {
+    let (embed, rows) = alert_parts(lang, a, flags, anonymous);
     EditMessage::new()
         .embed(embed)
         .components(rows)

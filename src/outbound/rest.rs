@@ -38,6 +38,13 @@ pub enum RestError {
 
 /// Discord's JSON error code for "Cannot send messages to this user" (DMs closed).
 pub const CANNOT_DM_USER: i64 = 50007;
+/// "Unknown Channel": deleted (a thread removed by hand).
+pub const UNKNOWN_CHANNEL: i64 = 10003;
+/// "Thread is archived" and "Thread is locked".
+pub const THREAD_ARCHIVED: i64 = 50083;
+pub const THREAD_LOCKED: i64 = 160005;
+/// "A thread has already been created for this message".
+pub const THREAD_EXISTS: i64 = 160004;
 
 /// A minimal Discord REST client for the routes deliveries use.
 #[derive(Clone)]
@@ -102,6 +109,26 @@ impl Rest {
         )
         .await
         .map(|_| ())
+    }
+
+    /// POST /channels/{channel}/messages/{message}/threads: a public thread on a message;
+    /// returns the thread's id (Discord gives it the message's id).
+    pub async fn start_thread(
+        &self,
+        channel: u64,
+        message: u64,
+        name: &str,
+    ) -> Result<u64, RestError> {
+        // A week: a question's thread stays in the channel's list while it is answered.
+        let body = serde_json::json!({ "name": name, "auto_archive_duration": 10080 });
+        let v = self
+            .send(
+                reqwest::Method::POST,
+                &format!("/channels/{channel}/messages/{message}/threads"),
+                &body,
+            )
+            .await?;
+        id_of(&v)
     }
 
     /// POST /users/@me/channels: the DM channel with `user`.

@@ -85,7 +85,74 @@ fn render_everything(lang: Lang) -> Vec<String> {
     out.push(generic_error(lang));
     out.push(bad_argument(lang, "l'identifiant doit être un nombre"));
     out.push(unknown_outcome(lang, "bof"));
+    render_questions(lang, &mut out);
     out
+}
+
+/// Every text of questions.
+fn render_questions(lang: Lang, out: &mut Vec<String>) {
+    use crate::domain::questions::{QuestionOutcome, QuestionStatus, Way};
+    out.extend(Way::ALL.map(|w| way_label(lang, w)));
+    out.extend(QuestionStatus::ALL.map(|s| question_status_label(lang, s)));
+    out.extend(QuestionOutcome::ALL.map(|o| question_outcome_label(lang, o)));
+    out.extend(QuestionStatus::ALL.map(|s| question_status_line(lang, s, Some(3))));
+    out.push(question_ack(lang, &question_on_duty_default(lang)));
+    out.push(question_button_take(lang));
+    out.push(question_thread_fallback(lang, 4));
+    out.push(question_anonymous_title(lang));
+    out.push(question_anonymous_posted(
+        lang,
+        "https://discord.com/channels/1/2/3",
+    ));
+    out.push(question_anonymous_pending(lang, 2));
+    out.push(question_anonymous_answered_dm(
+        lang,
+        "https://discord.com/channels/1/2/3",
+    ));
+    out.push(question_modal_title(lang));
+    out.push(question_modal_label(lang));
+    out.push(question_too_short(lang));
+    out.push(question_too_long(lang, 1600, 1500));
+    out.push(question_no_channel(lang));
+    out.push(question_private_head(lang, 5, "ab12"));
+    out.push(question_private_label(lang, 5, "ab12"));
+    out.push(question_private_opened_dm(lang, "x"));
+    out.push(question_relay_in(lang, "salut"));
+    out.push(question_relay_out(lang, "Karim", "bonjour"));
+    out.push(question_relay_refused(lang));
+    out.push(question_thread_reopened(lang));
+    out.push(question_closed_dm(lang));
+    out.extend(QuestionOutcome::ALL.map(|o| question_closed_ok(lang, 6, o)));
+    out.push(question_taken_ok(lang, 6));
+    out.push(question_already_taken(lang, 6, 7));
+    out.push(question_already_closed(lang, 6));
+    out.push(question_not_a_question_thread(lang));
+    out.push(question_not_private(lang));
+    out.push(question_replied_ok(lang));
+    out.push(question_empty_answer(lang));
+    out.push(question_list(lang, &[]));
+    let item = QuestionListItem {
+        id: 1,
+        way: Way::Private,
+        status: QuestionStatus::Open,
+        age_ms: 60_000,
+        url: "https://discord.com/channels/1/2/3",
+    };
+    out.push(question_list(lang, &[item]));
+    for escalate in [false, true] {
+        out.push(question_nudge(
+            lang,
+            escalate,
+            "<@&1>",
+            1,
+            Way::Open,
+            7_200_000,
+            "https://x",
+        ));
+    }
+    out.push(question_choose_guild(lang));
+    out.push(question_guild_chosen(lang, "Promeneurs"));
+    out.push(question_text_only(lang));
 }
 
 /// Paths of the files under `dir`, relative to it, with `/` separators.

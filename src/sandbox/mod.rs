@@ -60,6 +60,7 @@ watched_channels = "all"
 alert_channel = {alerts}
 coordination_channel = {coordination}
 resources_channel = {resources}
+private_questions_channel = {private_questions}
 promeneur_role = {promeneur}
 coordinator_role = {coordinator}
 "#,
@@ -69,6 +70,7 @@ coordinator_role = {coordinator}
         alerts = ch("#alertes-promeneurs")?,
         coordination = ch("#coordination")?,
         resources = ch("#ressources")?,
+        private_questions = ch("#questions-privees")?,
         promeneur = sim.role_id("Promeneur")?,
         coordinator = sim.role_id("Coordinateur")?,
     );

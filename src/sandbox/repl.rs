@@ -114,17 +114,26 @@ impl Sandbox {
         match action {
             Action::Post { user, place, text } => {
                 let text = self.with_mentions(text);
+                let place = self.resolve(place)?;
                 self.sim.user(user).post(place.sim_name(), &text)?;
-                self.last_place.insert(user.clone(), place.clone());
+                self.last_place.insert(user.clone(), place);
             }
             Action::Slash { user, place, line } => {
                 let place = place
                     .clone()
                     .or_else(|| self.last_place.get(user).cloned())
                     .unwrap_or_else(|| Place::Channel("discussion".into()));
+                let place = self.resolve(&place)?;
                 let started = self.sim.user(user).slash(place.sim_name(), line)?;
                 self.started(started.id, user);
                 self.last_place.insert(user.clone(), place);
+            }
+            Action::Modal { user, field, text } => {
+                let started = self
+                    .sim
+                    .user(user)
+                    .submit_last_modal(&[(field.as_str(), text.as_str())])?;
+                self.started(started.id, user);
             }
             Action::Click {
                 user,
@@ -138,6 +147,18 @@ impl Sandbox {
             Action::Wait(_) | Action::Expect(_) | Action::Help | Action::Quit => {}
         }
         Ok(())
+    }
+
+    /// `thread` is the newest thread of the guild, by name.
+    fn resolve(&self, place: &Place) -> Result<Place, SimError> {
+        match place {
+            Place::LastThread => self
+                .sim
+                .latest_thread()
+                .map(|(_, name)| Place::Channel(name))
+                .ok_or_else(|| SimError::UnknownChannel("thread".into())),
+            other => Ok(other.clone()),
+        }
     }
 
     fn started(&self, interaction: u64, user: &str) {

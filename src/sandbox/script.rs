@@ -5,6 +5,8 @@
 //! # a comment
 //! @lea #discussion: salut                 post in a channel or thread
 //! @lea dm: j'ai une question              DM the bot
+//! @karim thread: bonjour                  post in the newest thread (a question's)
+//! @lea modal question: mon texte          submit the form the bot last opened for lea
 //! @karim /alerte liste                    run a slash command (where the user last acted)
 //! @karim #coordination /aide              ... or in a given place
 //! @karim click last Je prends             click a button on the bot's latest message with it
@@ -27,6 +29,8 @@ pub enum Place {
     Channel(String),
     /// The user's DM with the bot.
     Dm,
+    /// The newest thread of the guild (the question just opened).
+    LastThread,
 }
 
 impl Place {
@@ -35,6 +39,7 @@ impl Place {
         match self {
             Place::Channel(name) => name,
             Place::Dm => "dm",
+            Place::LastThread => "thread",
         }
     }
 }
@@ -44,6 +49,7 @@ impl fmt::Display for Place {
         match self {
             Place::Channel(name) => write!(f, "#{}", name.trim_start_matches('#')),
             Place::Dm => f.write_str("dm"),
+            Place::LastThread => f.write_str("thread"),
         }
     }
 }
@@ -76,6 +82,12 @@ pub enum Action {
         target: Target,
         label: String,
     },
+    /// Submits the form (modal) the bot last opened for the user, one text field.
+    Modal {
+        user: String,
+        field: String,
+        text: String,
+    },
     Wait(Duration),
     Expect(String),
     Help,
@@ -95,6 +107,8 @@ fn error(text: impl Into<String>) -> ParseError {
 pub const SYNTAX: &str = concat!(
     "  @USER #CHANNEL: TEXT           post as USER (e.g. @lea #discussion: salut)\n",
     "  @USER dm: TEXT                 send the bot a DM as USER\n",
+    "  @USER thread: TEXT             post in the newest thread (e.g. a question's)\n",
+    "  @USER modal FIELD: TEXT        fill and submit the form the bot opened for USER\n",
     "  @USER [#CHANNEL|dm] /COMMAND   run a slash command (e.g. @karim /alerte liste)\n",
     "  @USER click last|ID LABEL      click a button (e.g. @karim click last Je prends)\n",
     "  wait MS                        wait MS milliseconds\n",
@@ -182,6 +196,16 @@ fn parse_user_action(user: &str, rest: &str) -> Result<Action, ParseError> {
             label,
         });
     }
+    if let Some(modal) = rest.strip_prefix("modal ") {
+        let Some((field, text)) = modal.split_once(':') else {
+            return Err(error("modal: expected `modal FIELD: TEXT`"));
+        };
+        return Ok(Action::Modal {
+            user,
+            field: field.trim().to_string(),
+            text: text.trim().to_string(),
+        });
+    }
     if rest.starts_with('/') {
         return Ok(Action::Slash {
             user,
@@ -218,6 +242,12 @@ fn parse_place(rest: &str) -> Result<(Place, &str), ParseError> {
             return Ok((Place::Dm, after));
         }
     }
+    if let Some(after) = rest.strip_prefix("thread") {
+        let after = after.trim_start();
+        if after.starts_with(':') || after.starts_with('/') {
+            return Ok((Place::LastThread, after));
+        }
+    }
     if let Some(named) = rest.strip_prefix('#') {
         // A channel name has no `:`; a thread name may have spaces, so read up to `:` or ` /`.
         let end = [named.find(':'), named.find(" /")]
@@ -252,6 +282,23 @@ mod tests {
             place,
             text: text.into(),
         }
+    }
+
+    #[test]
+    fn a_thread_post_and_a_modal_parse() {
+        assert_eq!(
+            parse_line("@karim thread: bonjour").unwrap(),
+            Some(post("karim", Place::LastThread, "bonjour"))
+        );
+        assert_eq!(
+            parse_line("@lea modal question: est-ce normal ?").unwrap(),
+            Some(Action::Modal {
+                user: "lea".into(),
+                field: "question".into(),
+                text: "est-ce normal ?".into()
+            })
+        );
+        assert!(parse_line("@lea modal question").is_err());
     }
 
     fn channel(name: &str) -> Place {

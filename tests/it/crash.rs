@@ -147,3 +147,51 @@ async fn a_message_sent_while_the_bot_was_down_is_caught_up_at_start() {
         .contains(&sim.user_id("sami").unwrap().to_string()));
     second.kill();
 }
+
+#[tokio::test]
+async fn a_private_question_stored_before_a_kill_is_relayed_once_after_restart() {
+    let sim = Sim::start([demo_guild()]).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("bot.db").display());
+    let config = dir.path().join("promeneur.toml");
+    std::fs::write(&config, demo_config_toml(&sim, &url, "").unwrap()).unwrap();
+
+    // Discord refuses every post: the DM is stored, its relay cannot go out.
+    sim.fail("POST /channels/*/messages", 500, 1000);
+    let mut first = spawn_bot(&config);
+    sim.wait_command("question").await.unwrap();
+    sim.user("lea")
+        .dm("bonjour, j'ai une question sur mes droits au travail")
+        .unwrap();
+    sim.wait_call(|c| c.method == "POST" && c.status == 500)
+        .await
+        .unwrap();
+    first.kill();
+    sim.clear_faults();
+
+    let mut second = spawn_bot(&config);
+    let relayed = sim
+        .with_timeout(Duration::from_secs(30))
+        .wait_message_in("#questions-privees", |p| {
+            p.kind == PostKind::Created && p.content.contains("mes droits au travail")
+        })
+        .await
+        .unwrap();
+    assert!(relayed.content.starts_with("**Jeune**"));
+    sim.assert_no_message(Duration::from_millis(1500), |p| {
+        p.kind == PostKind::Created && p.content.contains("mes droits au travail")
+    })
+    .await
+    .unwrap();
+    let threads = sim.threads_of("#questions-privees").unwrap();
+    assert_eq!(threads.len(), 1, "one thread: {threads:?}");
+    let relays = sim
+        .messages(&threads[0].1)
+        .unwrap()
+        .into_iter()
+        .filter(|m| m.content.contains("mes droits au travail"))
+        .count();
+    assert_eq!(relays, 1, "relayed exactly once");
+    second.kill();
+    sim.assert_no_violations();
+}

@@ -5,6 +5,7 @@ mod crash;
 mod e2e;
 mod flood;
 mod harassment;
+mod questions;
 mod sandbox;
 mod scheduler;
 mod store;

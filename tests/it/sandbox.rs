@@ -56,6 +56,7 @@ async fn the_demo_script_shows_the_alert_the_helpline_card_and_the_take() {
     assert!(list.contains("**#1**"));
     assert!(after("> @lea #discussion /aide").contains("[only lea sees this]"));
     let insult = after("> @sami #discussion: @ines");
+    let insult = &insult[..insult.len() - after("> @lea #questions:").len()];
     for shown in [
         "Cible: @ines",
         "Auteur·rice: @sami",
@@ -71,6 +72,37 @@ async fn the_demo_script_shows_the_alert_the_helpline_card_and_the_take() {
         !insult.contains("[dm:sami]"),
         "the aggressor got a DM:\n{insult}"
     );
+
+    // Questions: open (thread, acknowledgement, take, answer), anonymous, private.
+    let open = after("> @lea #questions:");
+    for shown in ["va te répondre", "[Je prends]", "Tu as pris", "répondu"] {
+        assert!(
+            open.contains(shown),
+            "no {shown:?} after the open question:\n{open}"
+        );
+    }
+    let anonymous = after("> @ines modal question:");
+    let private = after("> @sami dm:");
+    let anonymous = &anonymous[..anonymous.len() - private.len()];
+    assert!(anonymous.contains("Question anonyme"), "{anonymous}");
+    assert!(anonymous.contains("[dm:ines]"), "{anonymous}");
+    let named = anonymous
+        .lines()
+        .any(|l| !l.starts_with('>') && l.contains("@ines"));
+    assert!(
+        !named,
+        "the anonymous question named its asker:\n{anonymous}"
+    );
+    for shown in [
+        "[#questions-privees",
+        "**Jeune**",
+        "[dm:sami] promeneur: **karim**",
+    ] {
+        assert!(
+            private.contains(shown),
+            "no {shown:?} after the private question:\n{private}"
+        );
+    }
 
     let volatile = regex::Regex::new(r"\d{15,}|\d{4}-\d{2}-\d{2}").expect("a valid pattern");
     assert!(

@@ -287,6 +287,17 @@ impl SimHandle {
         }))
     }
 
+    /// The newest thread of any channel, as (id, name).
+    pub fn latest_thread(&self) -> Option<(u64, String)> {
+        self.read(|s| {
+            s.channels
+                .values()
+                .filter(|c| c.is_thread())
+                .max_by_key(|c| c.id)
+                .map(|c| (c.id, c.name.clone()))
+        })
+    }
+
     /// Members of a thread by name.
     pub fn thread_members(&self, thread_id: u64) -> Vec<String> {
         self.read(|s| {

@@ -54,6 +54,7 @@ pub(super) fn localize(command: &mut poise::Command<Data, Error>, parent: &str) 
         if p.choices.len() == alerte::OutcomeChoice::ALL.len() {
             p.choices = Cow::Owned(outcome_choices(&p.choices));
         }
+        p.choices = Cow::Owned(question_choices(&p.choices));
     }
     for sub in &mut command.subcommands {
         localize(sub, &path);
@@ -61,6 +62,39 @@ pub(super) fn localize(command: &mut poise::Command<Data, Error>, parent: &str) 
 }
 
 /// The outcome choices labelled from prompts/labels/outcome (names are the outcomes' ids).
+/// The choices of `/question` (statuses, outcomes), named by their labels in prompts/.
+fn question_choices(
+    choices: &[poise::CommandParameterChoice],
+) -> Vec<poise::CommandParameterChoice> {
+    use crate::domain::questions::{QuestionOutcome, QuestionStatus};
+    let label = |name: &str, lang| {
+        if let Ok(s) = name.parse::<QuestionStatus>() {
+            Some(prompts::question_status_label(lang, s))
+        } else {
+            name.parse::<QuestionOutcome>()
+                .ok()
+                .map(|o| prompts::question_outcome_label(lang, o))
+        }
+    };
+    choices
+        .iter()
+        .map(|c| {
+            let mut c = c.clone();
+            if let (Some(fr), Some(en)) = (label(&c.name, Lang::Fr), label(&c.name, Lang::En)) {
+                c.name = Cow::Owned(prompts::text::truncate_chars(&fr, 100));
+                let en = prompts::text::truncate_chars(&en, 100);
+                c.localizations = Cow::Owned(
+                    EN_LOCALES
+                        .iter()
+                        .map(|l| (Cow::Borrowed(*l), Cow::Owned(en.clone())))
+                        .collect(),
+                );
+            }
+            c
+        })
+        .collect()
+}
+
 fn outcome_choices(
     choices: &[poise::CommandParameterChoice],
 ) -> Vec<poise::CommandParameterChoice> {
