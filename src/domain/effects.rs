@@ -28,6 +28,13 @@ pub enum Effect {
     HelplineCard { alert_id: i64 },
     /// Remind the coordinators that the alert has not been taken.
     Escalate { alert_id: i64, step: i64 },
+    /// Announce in the question channels that a permanence has started (one occurrence of a
+    /// slot, by its UTC start).
+    AnnouncePermanence { slot_id: i64, start_ms: i64 },
+    /// Create the Discord scheduled event of one occurrence of a slot.
+    CreatePermanenceEvent { slot_id: i64, start_ms: i64 },
+    /// Delete the Discord scheduled event of an occurrence that no longer happens.
+    DeletePermanenceEvent { slot_id: i64, start_ms: i64 },
 }
 
 impl Effect {
@@ -37,6 +44,9 @@ impl Effect {
             Effect::RefreshAlert { .. } => "refresh_alert",
             Effect::HelplineCard { .. } => "helpline_card",
             Effect::Escalate { .. } => "escalate",
+            Effect::AnnouncePermanence { .. } => "announce_permanence",
+            Effect::CreatePermanenceEvent { .. } => "create_permanence_event",
+            Effect::DeletePermanenceEvent { .. } => "delete_permanence_event",
         }
     }
 
@@ -50,6 +60,15 @@ impl Effect {
             }
             Effect::HelplineCard { alert_id } => format!("alert:{alert_id}:helpline"),
             Effect::Escalate { alert_id, step } => format!("alert:{alert_id}:escalate:{step}"),
+            Effect::AnnouncePermanence { slot_id, start_ms } => {
+                format!("permanence:{slot_id}:{start_ms}:announce")
+            }
+            Effect::CreatePermanenceEvent { slot_id, start_ms } => {
+                format!("permanence:{slot_id}:{start_ms}:event")
+            }
+            Effect::DeletePermanenceEvent { slot_id, start_ms } => {
+                format!("permanence:{slot_id}:{start_ms}:event-delete")
+            }
         }
     }
 
@@ -68,6 +87,9 @@ impl Effect {
             Effect::PostAlert { .. } => by_severity,
             Effect::Escalate { .. } => by_severity + 1,
             Effect::RefreshAlert { .. } => by_severity + 4,
+            // Announcements and the Events tab wait behind every alert.
+            Effect::AnnouncePermanence { .. } => 9,
+            Effect::CreatePermanenceEvent { .. } | Effect::DeletePermanenceEvent { .. } => 10,
         }
     }
 
@@ -86,7 +108,7 @@ impl Effect {
 mod tests {
     use super::*;
 
-    fn all() -> [Effect; 4] {
+    fn all() -> [Effect; 7] {
         [
             Effect::PostAlert { alert_id: 1 },
             Effect::RefreshAlert {
@@ -97,6 +119,18 @@ mod tests {
             Effect::Escalate {
                 alert_id: 4,
                 step: 2,
+            },
+            Effect::AnnouncePermanence {
+                slot_id: 1,
+                start_ms: 5,
+            },
+            Effect::CreatePermanenceEvent {
+                slot_id: 1,
+                start_ms: 5,
+            },
+            Effect::DeletePermanenceEvent {
+                slot_id: 1,
+                start_ms: 5,
             },
         ]
     }
@@ -137,7 +171,7 @@ mod tests {
     fn every_effect_has_its_own_dedup_key() {
         let keys: std::collections::BTreeSet<String> =
             all().iter().map(Effect::dedup_key).collect();
-        assert_eq!(keys.len(), 4);
+        assert_eq!(keys.len(), 7);
         let later = Effect::RefreshAlert {
             alert_id: 2,
             version: 6,

@@ -4,4 +4,5 @@ pub mod alerts;
 pub mod categories;
 pub mod effects;
 pub mod helpline;
+pub mod permanences;
 pub mod pseudonym;

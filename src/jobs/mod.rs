@@ -16,6 +16,9 @@ use crate::scheduler::{Clock, Job, Schedule, Scheduler};
 
 /// How often due escalations are looked for; delays are configured down to seconds.
 const ESCALATION_EVERY: Duration = Duration::from_millis(500);
+/// How often the permanences are looked at (announcements, the week's scheduled events):
+/// slots are set to the minute; a second keeps announcements on time.
+const PERMANENCES_EVERY: Duration = Duration::from_secs(1);
 /// How often retention runs.
 const RETENTION_EVERY: Duration = Duration::from_secs(3600);
 
@@ -30,6 +33,22 @@ pub fn scheduler(bot: Arc<Bot>, clock: Arc<dyn Clock>) -> Scheduler {
             let bot = b.clone();
             async move {
                 flows::escalation::escalate_due(&bot, run.now_ms).await?;
+                Ok(())
+            }
+        },
+    ));
+    // Unrecorded: each effect it stores is kept once by its outbox dedup key (one announcement
+    // per occurrence, one event per occurrence), across restarts and processes.
+    let b = bot.clone();
+    let enqueued = Arc::new(flows::permanences::Enqueued::default());
+    scheduler.add(Job::every_tick(
+        "permanences",
+        Schedule::Every(PERMANENCES_EVERY),
+        move |run| {
+            let bot = b.clone();
+            let enqueued = enqueued.clone();
+            async move {
+                flows::permanences::sync(&bot, run.now_ms, &enqueued).await?;
                 Ok(())
             }
         },

@@ -6,5 +6,6 @@
 
 pub mod delivery;
 pub mod execute;
+mod permanences;
 pub mod render;
 pub mod rest;

@@ -16,6 +16,7 @@ mod commands;
 mod coverage;
 mod helpline;
 mod labels;
+mod permanence;
 mod registry;
 pub mod text;
 
@@ -27,6 +28,7 @@ pub use command::*;
 pub use commands::*;
 pub use helpline::*;
 pub use labels::*;
+pub use permanence::*;
 
 use registry::Template;
 
