@@ -4,12 +4,34 @@
 
 use anyhow::{anyhow, Context as _};
 use chrono::{NaiveDate, Weekday};
-use sqlx::{Any, Executor};
+use sqlx::{Any, Executor, FromRow};
 
 use super::ids::{from_db, to_db};
 use crate::domain::permanences::{Exception, ExceptionKind, Minute, Slot, SlotHours};
 
-type SlotRow = (i64, i64, i64, String, i64, i64, i64, Option<String>);
+/// A `permanences` row as stored.
+#[derive(Debug, FromRow)]
+struct SlotRow {
+    id: i64,
+    guild_id: i64,
+    promeneur_id: i64,
+    promeneur_name: String,
+    weekday: i64,
+    start_minute: i64,
+    end_minute: i64,
+    location: Option<String>,
+    retired_at: Option<i64>,
+}
+
+/// A `permanence_exceptions` row as stored.
+#[derive(Debug, FromRow)]
+struct ExceptionRow {
+    slot_id: i64,
+    date: String,
+    kind: String,
+    start_minute: Option<i64>,
+    end_minute: Option<i64>,
+}
 
 fn minute(value: i64) -> anyhow::Result<Minute> {
     u16::try_from(value)
@@ -26,16 +48,16 @@ fn weekday(value: i64) -> anyhow::Result<Weekday> {
 }
 
 fn slot_of(row: SlotRow) -> anyhow::Result<Slot> {
-    let (id, guild, promeneur, name, day, start, end, location) = row;
+    let id = row.id;
     Ok(Slot {
         id,
-        guild_id: from_db(guild),
-        promeneur_id: from_db(promeneur),
-        promeneur_name: name,
-        weekday: weekday(day).with_context(|| format!("permanence {id}"))?,
-        start: minute(start).with_context(|| format!("permanence {id}"))?,
-        end: minute(end).with_context(|| format!("permanence {id}"))?,
-        location,
+        guild_id: from_db(row.guild_id),
+        promeneur_id: from_db(row.promeneur_id),
+        promeneur_name: row.promeneur_name,
+        weekday: weekday(row.weekday).with_context(|| format!("permanence {id}"))?,
+        start: minute(row.start_minute).with_context(|| format!("permanence {id}"))?,
+        end: minute(row.end_minute).with_context(|| format!("permanence {id}"))?,
+        location: row.location,
     })
 }
 
@@ -78,7 +100,7 @@ where
 {
     let rows: Vec<SlotRow> = sqlx::query_as(
         "SELECT id, guild_id, promeneur_id, promeneur_name, weekday, start_minute, end_minute, \
-           location FROM permanences WHERE guild_id = $1 AND retired_at IS NULL \
+           location, retired_at FROM permanences WHERE guild_id = $1 AND retired_at IS NULL \
          ORDER BY weekday, start_minute, id",
     )
     .bind(to_db(guild_id))
@@ -92,25 +114,16 @@ pub async fn get<'e, E>(ex: E, id: i64) -> anyhow::Result<Option<(Slot, bool)>>
 where
     E: Executor<'e, Database = Any>,
 {
-    let row: Option<(
-        i64,
-        i64,
-        i64,
-        String,
-        i64,
-        i64,
-        i64,
-        Option<String>,
-        Option<i64>,
-    )> = sqlx::query_as(
+    let row: Option<SlotRow> = sqlx::query_as(
         "SELECT id, guild_id, promeneur_id, promeneur_name, weekday, start_minute, \
                end_minute, location, retired_at FROM permanences WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(ex)
     .await?;
-    row.map(|(a, b, c, d, e, f, g, h, retired)| {
-        Ok((slot_of((a, b, c, d, e, f, g, h))?, retired.is_some()))
+    row.map(|row| {
+        let retired = row.retired_at.is_some();
+        Ok((slot_of(row)?, retired))
     })
     .transpose()
 }
@@ -141,7 +154,7 @@ pub async fn exceptions_of_guild<'e, E>(
 where
     E: Executor<'e, Database = Any>,
 {
-    let rows: Vec<(i64, String, String, Option<i64>, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<ExceptionRow> = sqlx::query_as(
         "SELECT e.slot_id, e.date, e.kind, e.start_minute, e.end_minute \
          FROM permanence_exceptions e JOIN permanences p ON p.id = e.slot_id \
          WHERE p.guild_id = $1 AND p.retired_at IS NULL AND e.date >= $2 \
@@ -152,7 +165,14 @@ where
     .fetch_all(ex)
     .await?;
     rows.into_iter()
-        .map(|(slot_id, date, kind, start, end)| {
+        .map(|row| {
+            let ExceptionRow {
+                slot_id,
+                date,
+                kind,
+                start_minute: start,
+                end_minute: end,
+            } = row;
             let date = date
                 .parse::<NaiveDate>()
                 .with_context(|| format!("exception of permanence {slot_id}: date `{date}`"))?;

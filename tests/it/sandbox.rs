@@ -72,6 +72,18 @@ async fn the_demo_script_shows_the_alert_the_helpline_card_and_the_take() {
         "the aggressor got a DM:\n{insult}"
     );
 
+    let permanence = after("> @karim #alertes-promeneurs /permanence ajouter");
+    for shown in [
+        "[#questions] promeneur: @karim est en permanence jusqu'à 24h",
+        "[only lea sees this]: @karim est en permanence",
+        "notifies: @karim\n",
+    ] {
+        assert!(
+            permanence.contains(shown),
+            "no {shown:?} after the permanence:\n{permanence}"
+        );
+    }
+
     let volatile = regex::Regex::new(r"\d{15,}|\d{4}-\d{2}-\d{2}").expect("a valid pattern");
     assert!(
         !volatile.is_match(&transcript),
