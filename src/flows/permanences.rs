@@ -40,6 +40,23 @@ pub async fn on_duty(bot: &Bot, guild: u64, now_ms: i64) -> anyhow::Result<OnDut
     Ok(domain::on_duty(&slots, &exceptions, now_ms, tz))
 }
 
+/// [`on_duty`] said in a sentence in the guild's language and time zone: "@Karim est en
+/// permanence jusqu'à 19h." or "Prochaine permanence : mardi 8/12 à 17h avec @Julie." (user
+/// mentions: send it with no allowed mentions, they then show names without pinging).
+pub async fn on_duty_text(bot: &Bot, guild: u64, now_ms: i64) -> anyhow::Result<String> {
+    let on_duty = on_duty(bot, guild, now_ms).await?;
+    let lang = bot
+        .config
+        .guild(guild)
+        .map(|g| g.language)
+        .unwrap_or_default();
+    Ok(crate::prompts::on_duty_sentence(
+        lang,
+        &on_duty,
+        guild_tz(bot, guild),
+    ))
+}
+
 /// The guild's active slots and their exceptions from yesterday on (local dates).
 async fn load(
     bot: &Bot,

@@ -147,6 +147,13 @@ async fn who_is_on_duty_follows_the_set_clock_and_the_exceptions() {
                 promeneurs: vec![KARIM]
             }
         );
+        let said = flow::on_duty_text(&bot, GUILD, during).await.unwrap();
+        assert_eq!(said, format!("<@{KARIM}> est en permanence jusqu'à 19h."));
+        let said = flow::on_duty_text(&bot, GUILD, sunday).await.unwrap();
+        assert_eq!(
+            said,
+            format!("Prochaine permanence : mardi 8/12 à 17h avec <@{KARIM}>.")
+        );
         // Cancelled on the 8th: nobody then, next is the 15th.
         let cancel = NewException {
             date: "08/12/2026",

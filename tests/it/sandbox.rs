@@ -55,7 +55,9 @@ async fn the_demo_script_shows_the_alert_the_helpline_card_and_the_take() {
     );
     assert!(list.contains("**#1**"));
     assert!(after("> @lea #discussion /aide").contains("[only lea sees this]"));
+    let permanence = after("> @karim #alertes-promeneurs /permanence ajouter");
     let insult = after("> @sami #discussion: @ines");
+    let insult = &insult[..insult.len() - permanence.len()];
     for shown in [
         "Cible: @ines",
         "Auteur·rice: @sami",
@@ -72,7 +74,6 @@ async fn the_demo_script_shows_the_alert_the_helpline_card_and_the_take() {
         "the aggressor got a DM:\n{insult}"
     );
 
-    let permanence = after("> @karim #alertes-promeneurs /permanence ajouter");
     for shown in [
         "[#questions] promeneur: @karim est en permanence jusqu'à 24h",
         "[only lea sees this]: @karim est en permanence",
