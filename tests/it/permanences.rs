@@ -423,3 +423,96 @@ async fn a_permanence_added_for_now_names_the_promeneur_routes_alerts_and_fills_
     );
     w.stop().await;
 }
+
+/// A bot whose guild has a question channel, on `t`'s database.
+fn bot_with_question_channel(t: &crate::support::TestDb) -> std::sync::Arc<promeneur::bot::Bot> {
+    let text = format!(
+        r#"
+[database]
+url = "{}"
+[privacy]
+pseudonym_key = "a-test-pseudonym-key-that-is-long-enough"
+[[guilds]]
+id = {GUILD}
+alert_channel = 900000000000000010
+promeneur_role = 900000000000000020
+question_channels = [900000000000000030]
+"#,
+        t.url
+    );
+    let config = promeneur::config::Config::from_toml_str(
+        &text,
+        "test.toml",
+        &promeneur::config::Env::default(),
+    )
+    .expect("a valid config");
+    let rules = promeneur::safety::RuleSet::builtin().expect("shipped rules compile");
+    let key = promeneur::domain::pseudonym::PseudonymKey::new(
+        b"a-test-pseudonym-key-that-is-long-enough".to_vec(),
+    )
+    .expect("key long enough");
+    std::sync::Arc::new(promeneur::bot::Bot::new(
+        std::sync::Arc::new(config),
+        t.db.clone(),
+        std::sync::Arc::new(rules),
+        key,
+    ))
+}
+
+#[tokio::test]
+async fn the_scheduler_announces_a_slot_once_at_its_start_across_a_restart() {
+    use promeneur::scheduler::ManualClock;
+    use std::sync::Arc;
+    each_backend(|t| async move {
+        let bot = bot_with_question_channel(&t);
+        // Sunday 25 October 2026, the autumn change: 17:00 is CET again (16:00 UTC).
+        let before = utc(2026, 10, 25, 15, 59);
+        let s = flow::add(
+            &bot,
+            GUILD,
+            karim(),
+            slot("dimanche", "17:00", "19:00"),
+            KARIM,
+            before,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        let clock = Arc::new(ManualClock::new(before));
+        let announcements = |effects: &[Effect]| {
+            effects
+                .iter()
+                .filter(|e| matches!(e, Effect::AnnouncePermanence { .. }))
+                .cloned()
+                .collect::<Vec<_>>()
+        };
+        let pending = |bot: Arc<promeneur::bot::Bot>| async move {
+            outbox::claim_due(bot.db.pool(), i64::MAX / 2, 0, 1000)
+                .await
+                .unwrap()
+                .iter()
+                .map(|e| Effect::from_payload(&e.payload).unwrap())
+                .collect::<Vec<_>>()
+        };
+        let first = promeneur::jobs::scheduler(bot.clone(), clock.clone());
+        first.tick().await;
+        // A minute before the start: nothing to announce.
+        assert!(announcements(&pending(bot.clone()).await).is_empty());
+        clock.set(utc(2026, 10, 25, 16, 0));
+        first.tick().await;
+        // The process restarts during the slot: a new scheduler, the same database.
+        clock.set(utc(2026, 10, 25, 16, 30));
+        let second = promeneur::jobs::scheduler(bot.clone(), clock.clone());
+        second.tick().await;
+        // Each stored entry is claimed (so listed) once: these are the ones stored since.
+        let all = pending(bot.clone()).await;
+        assert_eq!(
+            announcements(&all),
+            vec![Effect::AnnouncePermanence {
+                slot_id: s.id,
+                start_ms: utc(2026, 10, 25, 16, 0)
+            }]
+        );
+    })
+    .await;
+}
