@@ -407,6 +407,23 @@ async fn a_permanence_added_for_now_names_the_promeneur_routes_alerts_and_fills_
         event["name"].as_str().is_some_and(|n| n.contains("karim")),
         "{event}"
     );
+    // A one-day exception in the past, or with only a start, names its option.
+    let bad = w
+        .ask(
+            "karim",
+            "/permanence exception date:2020-01-07 annulee:true",
+        )
+        .await;
+    assert!(bad.content.contains("`date`"), "{}", bad.content);
+    let bad = w
+        .ask(
+            "karim",
+            "/permanence exception date:2099-01-06 debut:10h numero:1",
+        )
+        .await;
+    assert!(bad.content.contains("`debut`"), "{}", bad.content);
+    let bad = w.ask("karim", "/permanence retirer numero:42").await;
+    assert!(bad.content.contains("`numero`"), "{}", bad.content);
     // Retiring the slot deletes its future event.
     let removed = w.ask("karim", "/permanence retirer numero:1").await;
     assert!(removed.content.contains("retirée"), "{}", removed.content);
