@@ -29,6 +29,7 @@ impl App {
         let pseudonyms =
             PseudonymKey::new(key.expose().as_bytes().to_vec()).context("privacy.pseudonym_key")?;
         let rules = load_rules(&config)?;
+        crate::domain::helpline::check_services_file().map_err(anyhow::Error::msg)?;
         let db = Db::connect(&config.database_url).await?;
         db.migrate().await?;
         if db.backend() == crate::store::Backend::Sqlite {

@@ -100,6 +100,7 @@ fn real_main(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::CheckConfig => {
             let config = load()?;
             promeneur::app::load_rules(&config)?;
+            promeneur::domain::helpline::check_services_file().map_err(anyhow::Error::msg)?;
             let from = config
                 .source
                 .as_ref()

@@ -158,6 +158,23 @@ mod tests {
     }
 
     #[test]
+    fn an_external_scheduled_event_passes_and_one_without_its_metadata_is_reported() {
+        let Some(spec) = spec() else { return };
+        let route = "/guilds/{guild_id}/scheduled-events";
+        let mut event = json!({
+            "name": "Permanence de Karim",
+            "privacy_level": 2,
+            "entity_type": 3,
+            "scheduled_start_time": "2026-12-13T16:00:00Z",
+            "scheduled_end_time": "2026-12-13T18:00:00Z",
+            "entity_metadata": {"location": "MJC du centre"},
+        });
+        assert_eq!(spec.validate("POST", route, &event), Ok(()));
+        event.as_object_mut().map(|o| o.remove("entity_metadata"));
+        assert!(spec.validate("POST", route, &event).is_err());
+    }
+
+    #[test]
     fn routes_without_a_body_schema_pass() {
         let Some(spec) = spec() else { return };
         assert_eq!(spec.validate("GET", "/gateway", &json!({"x": 1})), Ok(()));

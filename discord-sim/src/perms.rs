@@ -17,10 +17,12 @@ pub const READ_MESSAGE_HISTORY: u64 = 1 << 16;
 pub const MENTION_EVERYONE: u64 = 1 << 17;
 pub const USE_EXTERNAL_EMOJIS: u64 = 1 << 18;
 pub const USE_APPLICATION_COMMANDS: u64 = 1 << 31;
+pub const MANAGE_EVENTS: u64 = 1 << 33;
 pub const MANAGE_THREADS: u64 = 1 << 34;
 pub const CREATE_PUBLIC_THREADS: u64 = 1 << 35;
 pub const CREATE_PRIVATE_THREADS: u64 = 1 << 36;
 pub const SEND_MESSAGES_IN_THREADS: u64 = 1 << 38;
+pub const CREATE_EVENTS: u64 = 1 << 44;
 
 /// What @everyone and plain roles get unless told otherwise.
 pub const MEMBER_DEFAULT: u64 = CREATE_INSTANT_INVITE
@@ -37,7 +39,7 @@ pub const MEMBER_DEFAULT: u64 = CREATE_INSTANT_INVITE
     | SEND_MESSAGES_IN_THREADS;
 
 /// What the bot's managed role gets unless told otherwise.
-pub const BOT_DEFAULT: u64 = MEMBER_DEFAULT | MANAGE_MESSAGES | MANAGE_THREADS;
+pub const BOT_DEFAULT: u64 = MEMBER_DEFAULT | MANAGE_MESSAGES | MANAGE_THREADS | MANAGE_EVENTS;
 
 /// One channel permission overwrite (Discord's shape: type 0 = role, 1 = member).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -32,6 +32,7 @@ pub(crate) fn build_state(bot_name: &str, token: &str, specs: &[GuildSpec]) -> S
         record: Default::default(),
         faults: Default::default(),
         rate_limits: Default::default(),
+        scheduled_events: Default::default(),
     };
     state.hub.bot_user_id = bot_id;
     state.users.insert(

@@ -176,6 +176,8 @@ pub(crate) struct State {
     pub(crate) record: Record,
     pub(crate) faults: Faults,
     pub(crate) rate_limits: RateLimiter,
+    /// Guild scheduled events by id.
+    pub(crate) scheduled_events: BTreeMap<u64, crate::rest::events::ScheduledEvent>,
 }
 
 impl State {

@@ -28,6 +28,13 @@ pub enum Effect {
     HelplineCard { alert_id: i64 },
     /// Remind the coordinators that the alert has not been taken.
     Escalate { alert_id: i64, step: i64 },
+    /// Announce in the question channels that a permanence has started (one occurrence of a
+    /// slot, by its UTC start).
+    AnnouncePermanence { slot_id: i64, start_ms: i64 },
+    /// Create the Discord scheduled event of one occurrence of a slot.
+    CreatePermanenceEvent { slot_id: i64, start_ms: i64 },
+    /// Delete the Discord scheduled event of an occurrence that no longer happens.
+    DeletePermanenceEvent { slot_id: i64, start_ms: i64 },
     /// Give a question its thread and acknowledgement: post it first when the bot writes it
     /// (anonymous question, private question's head), start the thread, post the
     /// acknowledgement. `generation` counts the threads a private question had (a thread
@@ -70,6 +77,9 @@ impl Effect {
             Effect::RelayOut { .. } => "relay_out",
             Effect::QuestionNotice { .. } => "question_notice",
             Effect::QuestionNudge { .. } => "question_nudge",
+            Effect::AnnouncePermanence { .. } => "announce_permanence",
+            Effect::CreatePermanenceEvent { .. } => "create_permanence_event",
+            Effect::DeletePermanenceEvent { .. } => "delete_permanence_event",
         }
     }
 
@@ -83,6 +93,15 @@ impl Effect {
             }
             Effect::HelplineCard { alert_id } => format!("alert:{alert_id}:helpline"),
             Effect::Escalate { alert_id, step } => format!("alert:{alert_id}:escalate:{step}"),
+            Effect::AnnouncePermanence { slot_id, start_ms } => {
+                format!("permanence:{slot_id}:{start_ms}:announce")
+            }
+            Effect::CreatePermanenceEvent { slot_id, start_ms } => {
+                format!("permanence:{slot_id}:{start_ms}:event")
+            }
+            Effect::DeletePermanenceEvent { slot_id, start_ms } => {
+                format!("permanence:{slot_id}:{start_ms}:event-delete")
+            }
             Effect::QuestionThread {
                 question_id,
                 generation,
@@ -125,6 +144,9 @@ impl Effect {
             Effect::RelayOut { .. } => 2,
             Effect::QuestionNotice { .. } | Effect::QuestionNudge { .. } => 3,
             Effect::RefreshQuestion { .. } => 6,
+            // Announcements and the Events tab wait behind every alert.
+            Effect::AnnouncePermanence { .. } => 9,
+            Effect::CreatePermanenceEvent { .. } | Effect::DeletePermanenceEvent { .. } => 10,
         }
     }
 
@@ -143,7 +165,7 @@ impl Effect {
 mod tests {
     use super::*;
 
-    fn all() -> [Effect; 11] {
+    fn all() -> [Effect; 14] {
         [
             Effect::PostAlert { alert_id: 1 },
             Effect::RefreshAlert {
@@ -154,6 +176,18 @@ mod tests {
             Effect::Escalate {
                 alert_id: 4,
                 step: 2,
+            },
+            Effect::AnnouncePermanence {
+                slot_id: 1,
+                start_ms: 5,
+            },
+            Effect::CreatePermanenceEvent {
+                slot_id: 1,
+                start_ms: 5,
+            },
+            Effect::DeletePermanenceEvent {
+                slot_id: 1,
+                start_ms: 5,
             },
             Effect::QuestionThread {
                 question_id: 1,
@@ -216,7 +250,7 @@ mod tests {
     fn every_effect_has_its_own_dedup_key() {
         let keys: std::collections::BTreeSet<String> =
             all().iter().map(Effect::dedup_key).collect();
-        assert_eq!(keys.len(), 11);
+        assert_eq!(keys.len(), 14);
         let later = Effect::RefreshAlert {
             alert_id: 2,
             version: 6,

@@ -143,6 +143,15 @@ pub fn services() -> &'static [Service] {
     })
 }
 
+/// Checks the helplines file built into the binary, as start-up and `check-config` do, so a
+/// mistake in an edited `data/helplines.toml` stops the bot with the service and the reason
+/// instead of failing at the first card.
+pub fn check_services_file() -> Result<(), String> {
+    parse_services(include_str!("../../data/helplines.toml"))
+        .map(|_| ())
+        .map_err(|e| format!("data/helplines.toml: {e}"))
+}
+
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ServicesFile {
@@ -345,6 +354,11 @@ mod tests {
         assert!(parse_services(unknown).is_err_and(|e| e.contains("3615")));
         let one = "[[service]]\nid = \"3114\"\nhours = \"always\"\n";
         assert!(parse_services(one).is_err_and(|e| e.contains("missing")));
+    }
+
+    #[test]
+    fn the_shipped_helplines_file_passes_the_start_up_check() {
+        assert_eq!(check_services_file(), Ok(()));
     }
 
     #[test]

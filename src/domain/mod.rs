@@ -4,5 +4,6 @@ pub mod alerts;
 pub mod categories;
 pub mod effects;
 pub mod helpline;
+pub mod permanences;
 pub mod pseudonym;
 pub mod questions;

@@ -7,6 +7,7 @@ pub mod conversations;
 pub mod escalation;
 pub mod helpline;
 pub mod message;
+pub mod permanences;
 pub mod questions;
 
 use crate::domain::alerts::Change;

@@ -19,6 +19,9 @@ const ESCALATION_EVERY: Duration = Duration::from_millis(500);
 /// How often waiting questions are looked at (reminders are configured down to seconds;
 /// each is saved conditionally, so the job needs no record).
 const QUESTIONS_EVERY: Duration = Duration::from_secs(1);
+/// How often the permanences are looked at (announcements, the week's scheduled events):
+/// slots are set to the minute; a second keeps announcements on time.
+const PERMANENCES_EVERY: Duration = Duration::from_secs(1);
 /// How often retention runs.
 const RETENTION_EVERY: Duration = Duration::from_secs(3600);
 
@@ -45,6 +48,22 @@ pub fn scheduler(bot: Arc<Bot>, clock: Arc<dyn Clock>) -> Scheduler {
             let bot = b.clone();
             async move {
                 flows::questions::nudge_waiting(&bot, run.now_ms).await?;
+                Ok(())
+            }
+        },
+    ));
+    // Unrecorded: each effect it stores is kept once by its outbox dedup key (one announcement
+    // per occurrence, one event per occurrence), across restarts and processes.
+    let b = bot.clone();
+    let enqueued = Arc::new(flows::permanences::Enqueued::default());
+    scheduler.add(Job::every_tick(
+        "permanences",
+        Schedule::Every(PERMANENCES_EVERY),
+        move |run| {
+            let bot = b.clone();
+            let enqueued = enqueued.clone();
+            async move {
+                flows::permanences::sync(&bot, run.now_ms, &enqueued).await?;
                 Ok(())
             }
         },

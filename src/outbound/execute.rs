@@ -31,7 +31,7 @@ impl From<RestError> for Failure {
     }
 }
 
-fn db_failure(e: anyhow::Error) -> Failure {
+pub(super) fn db_failure(e: anyhow::Error) -> Failure {
     Failure::Retry(RestError::Transient(format!("database: {e:#}")))
 }
 
@@ -47,6 +47,15 @@ pub async fn execute(bot: &Bot, rest: &Rest, effect: &Effect) -> Result<(), Fail
         | Effect::RelayOut { .. }
         | Effect::QuestionNotice { .. }
         | Effect::QuestionNudge { .. } => super::questions::execute(bot, rest, effect).await,
+        Effect::AnnouncePermanence { slot_id, start_ms } => {
+            super::permanences::announce(bot, rest, slot_id, start_ms).await
+        }
+        Effect::CreatePermanenceEvent { slot_id, start_ms } => {
+            super::permanences::create_event(bot, rest, slot_id, start_ms).await
+        }
+        Effect::DeletePermanenceEvent { slot_id, start_ms } => {
+            super::permanences::delete_event(bot, rest, slot_id, start_ms).await
+        }
     }
 }
 
@@ -82,7 +91,15 @@ async fn post_alert(bot: &Bot, rest: &Rest, alert_id: i64) -> Result<(), Failure
     };
     let flags = load_flags(bot, alert_id).await?;
     let anonymous = anonymous(bot, &flags).await?;
-    let msg = render::alert_message(render::lang_for(gc), gc, &a, &flags, anonymous);
+    // Routed when it is sent: the promeneurs on duty at delivery time, else the role.
+    let on_duty = match a.guild_id {
+        Some(g) => flows::permanences::on_duty(bot, g, now_ms())
+            .await
+            .map_err(db_failure)?
+            .on_duty_now(),
+        None => Vec::new(),
+    };
+    let msg = render::alert_message(render::lang_for(gc), gc, &a, &flags, &on_duty, anonymous);
     let id = rest.create_message(channel, &msg).await?;
     alert_store::set_delivered(bot.db.pool(), alert_id, channel, id, now_ms())
         .await

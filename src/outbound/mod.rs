@@ -6,6 +6,7 @@
 
 pub mod delivery;
 pub mod execute;
+mod permanences;
 pub mod questions;
 pub mod render;
 pub mod rest;

@@ -13,11 +13,15 @@ use tracing::info;
 use crate::bot::Bot;
 use crate::config::GuildConfig;
 use crate::domain::effects::{Effect, Notice};
+use crate::domain::helpline;
+use crate::domain::permanences::OnDuty;
 use crate::domain::questions::{
     split_for_discord, Question, QuestionStatus, Way, MESSAGE_LIMIT, THREAD_NAME_LIMIT,
 };
 use crate::flows::message::{self, Incoming};
+use crate::flows::permanences;
 use crate::prompts::{self, text, Lang};
+use crate::safety::Category;
 use crate::store::questions::{self as store, Direction};
 use crate::store::{now_ms, outbox};
 
@@ -43,9 +47,33 @@ pub fn channel_url(guild: u64, channel: u64) -> String {
     format!("https://discord.com/channels/{guild}/{channel}")
 }
 
-/// Who is on duty, in a sentence for the young person.
-fn on_duty(lang: Lang) -> String {
-    prompts::question_on_duty_default(lang)
+/// Who is on duty (or when the next permanence is), in a sentence for the young person, and
+/// the promeneurs on duty now. Without permanences: "a promeneur will answer".
+async fn on_duty(bot: &Bot, guild: u64, lang: Lang) -> (String, Vec<u64>) {
+    let tz = permanences::guild_tz(bot, guild);
+    match permanences::on_duty(bot, guild, now_ms()).await {
+        Ok(OnDuty::Nobody) => (prompts::question_on_duty_default(lang), Vec::new()),
+        Ok(d) => (prompts::on_duty_sentence(lang, &d, tz), d.on_duty_now()),
+        Err(e) => {
+            crate::discord::log_error("reading who is on duty", &e);
+            (prompts::question_on_duty_default(lang), Vec::new())
+        }
+    }
+}
+
+/// The helpline services open now, for a young person who writes when nobody is on duty.
+fn helplines_now(lang: Lang, tz: chrono_tz::Tz) -> String {
+    let Some(local) = helpline::local_time(now_ms(), tz) else {
+        return String::new();
+    };
+    let services = helpline::services_open_at(&Category::ALL, local);
+    let mut lines = vec![prompts::question_helplines_meanwhile(lang)];
+    lines.extend(
+        services
+            .into_iter()
+            .map(|s| prompts::helpline_service(lang, s)),
+    );
+    lines.join("\n")
 }
 
 fn no_pings() -> CreateAllowedMentions {
@@ -162,8 +190,9 @@ async fn thread(bot: &Bot, rest: &Rest, id: i64, generation: i64) -> Result<(), 
         let Some(thread) = q.thread_id else {
             return Ok(());
         };
+        let (who, _) = on_duty(bot, q.guild_id, lang).await;
         let msg = CreateMessage::new()
-            .content(prompts::question_ack(lang, &on_duty(lang)))
+            .content(prompts::question_ack(lang, &who))
             .components(ack_buttons(lang, &q))
             .nonce(nonce(format!("qack-{id}")))
             .enforce_nonce(true)
@@ -357,7 +386,16 @@ async fn notify(bot: &Bot, rest: &Rest, id: i64, notice: Notice) -> Result<(), F
     let gc = bot.config.guild(q.guild_id);
     let lang = lang_for(gc);
     let body = match notice {
-        Notice::Opened => prompts::question_private_opened_dm(lang, &on_duty(lang)),
+        Notice::Opened => {
+            let (who, now) = on_duty(bot, q.guild_id, lang).await;
+            let mut text = prompts::question_private_opened_dm(lang, &who);
+            if now.is_empty() {
+                // Nobody on duty: the next permanence, and who can listen right now.
+                let tz = permanences::guild_tz(bot, q.guild_id);
+                text = format!("{text}\n\n{}", helplines_now(lang, tz));
+            }
+            text
+        }
         Notice::Closed => prompts::question_closed_dm(lang),
         Notice::Answered => {
             let Some(thread) = q.thread_id else {
@@ -395,12 +433,28 @@ async fn nudge(bot: &Bot, rest: &Rest, id: i64, step: i64) -> Result<(), Failure
     };
     let escalate = step >= 2;
     let (channel, role) = nudge_target(gc, escalate);
+    // A reminder pings the promeneurs on duty when a permanence runs, else the role.
+    let (_, on_duty_now) = on_duty(bot, gc.id.0, gc.language).await;
+    let users = if escalate { Vec::new() } else { on_duty_now };
     let link = match (q.thread_id, q.message_id) {
         (Some(t), _) => channel_url(gc.id.0, t),
         (None, Some(m)) => message_url(Some(gc.id.0), q.channel_id, m),
         (None, None) => channel_url(gc.id.0, q.channel_id),
     };
-    let ping = text::role_mention(role);
+    let ping = if users.is_empty() {
+        text::role_mention(role)
+    } else {
+        users
+            .iter()
+            .map(|u| text::user_mention(*u))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mentions = if users.is_empty() {
+        CreateAllowedMentions::new().roles([RoleId::new(role)])
+    } else {
+        CreateAllowedMentions::new().users(users.iter().map(|u| serenity::UserId::new(*u)))
+    };
     let body = prompts::question_nudge(
         gc.language,
         escalate,
@@ -414,7 +468,7 @@ async fn nudge(bot: &Bot, rest: &Rest, id: i64, step: i64) -> Result<(), Failure
         .content(body)
         .nonce(nonce(format!("qnudge-{id}-{step}")))
         .enforce_nonce(true)
-        .allowed_mentions(CreateAllowedMentions::new().roles([RoleId::new(role)]));
+        .allowed_mentions(mentions);
     rest.create_message(channel, &msg).await?;
     info!(question_id = id, step, "question nudged");
     Ok(())

@@ -4,7 +4,7 @@
 use poise::serenity_prelude as serenity;
 use serenity::{
     CreateActionRow, CreateAllowedMentions, CreateButton, CreateEmbed, CreateEmbedFooter,
-    CreateMessage, EditMessage, RoleId,
+    CreateMessage, EditMessage, RoleId, UserId,
 };
 
 use crate::config::GuildConfig;
@@ -167,13 +167,15 @@ fn authors_field(lang: Lang, a: &Alert, flags: &[Flag]) -> (String, String) {
     )
 }
 
-/// The first post of an alert: pings the promeneur role only, and carries a nonce Discord
-/// enforces so a retried delivery never posts twice.
+/// The first post of an alert: pings the promeneurs on duty (`on_duty`, users only) or, when
+/// nobody is, the promeneur role only; it carries a nonce Discord enforces so a retried
+/// delivery never posts twice.
 pub fn alert_message(
     lang: Lang,
     gc: Option<&GuildConfig>,
     a: &Alert,
     flags: &[Flag],
+    on_duty: &[u64],
     anonymous: bool,
 ) -> CreateMessage {
     let (embed, rows) = alert_parts(lang, a, flags, anonymous);
@@ -184,7 +186,10 @@ pub fn alert_message(
         .nonce(serenity::Nonce::String(format!("alert-{}", a.id)))
         .enforce_nonce(true);
     let mut mentions = CreateAllowedMentions::new();
-    if let Some(g) = gc {
+    if !on_duty.is_empty() {
+        msg = msg.content(prompts::alert_content_on_duty(lang, on_duty, severity));
+        mentions = mentions.users(on_duty.iter().map(|&u| UserId::new(u)));
+    } else if let Some(g) = gc {
         msg = msg.content(prompts::alert_content(lang, g.promeneur_role.0, severity));
         mentions = mentions.roles([RoleId::new(g.promeneur_role.0)]);
     }
@@ -205,6 +210,26 @@ pub fn helpline_message(text: String, alert_id: i64) -> CreateMessage {
     CreateMessage::new()
         .content(text)
         .nonce(serenity::Nonce::String(format!("help-{alert_id}")))
+        .enforce_nonce(true)
+        .allowed_mentions(CreateAllowedMentions::new())
+}
+
+/// A permanence's announcement in a question channel: names the promeneur without pinging
+/// anyone; the nonce keeps a retried delivery single.
+pub fn announcement_message(
+    text: String,
+    slot_id: i64,
+    start_ms: i64,
+    channel: u64,
+) -> CreateMessage {
+    CreateMessage::new()
+        .content(text)
+        // Nonces are at most 25 characters.
+        .nonce(serenity::Nonce::String(format!(
+            "p{slot_id}-{}-{}",
+            start_ms / 60_000,
+            channel % 100_000
+        )))
         .enforce_nonce(true)
         .allowed_mentions(CreateAllowedMentions::new())
 }

@@ -131,6 +131,33 @@ impl Rest {
         id_of(&v)
     }
 
+    /// POST /guilds/{guild}/scheduled-events; returns the new event's id.
+    pub async fn create_scheduled_event(
+        &self,
+        guild: u64,
+        body: &impl Serialize,
+    ) -> Result<u64, RestError> {
+        let v = self
+            .send(
+                reqwest::Method::POST,
+                &format!("/guilds/{guild}/scheduled-events"),
+                body,
+            )
+            .await?;
+        id_of(&v)
+    }
+
+    /// DELETE /guilds/{guild}/scheduled-events/{event}.
+    pub async fn delete_scheduled_event(&self, guild: u64, event: u64) -> Result<(), RestError> {
+        self.send(
+            reqwest::Method::DELETE,
+            &format!("/guilds/{guild}/scheduled-events/{event}"),
+            &serde_json::Value::Null,
+        )
+        .await
+        .map(|_| ())
+    }
+
     /// POST /users/@me/channels: the DM channel with `user`.
     pub async fn dm_channel(&self, user: u64) -> Result<u64, RestError> {
         let body = serde_json::json!({ "recipient_id": user.to_string() });
@@ -167,13 +194,16 @@ impl Rest {
                 .unwrap_or(Duration::from_millis(250));
             return Err(RestError::RateLimited(wait.max(Duration::from_millis(10))));
         };
-        let sent = self
+        let request = self
             .client
             .request(method, format!("{}{path}", self.base))
-            .header(reqwest::header::AUTHORIZATION, &self.auth)
-            .json(body)
-            .send()
-            .await;
+            .header(reqwest::header::AUTHORIZATION, &self.auth);
+        // A DELETE carries no body (`Value::Null` stands for none).
+        let request = match serde_json::to_value(body) {
+            Ok(Value::Null) => request,
+            _ => request.json(body),
+        };
+        let sent = request.send().await;
         let resp = match sent {
             Ok(r) => r,
             Err(e) => {

@@ -86,6 +86,96 @@ fn render_everything(lang: Lang) -> Vec<String> {
     out.push(bad_argument(lang, "l'identifiant doit être un nombre"));
     out.push(unknown_outcome(lang, "bof"));
     render_questions(lang, &mut out);
+    out.extend(render_permanences(lang));
+    out
+}
+
+/// The permanences' texts, every error and every state of "who is on duty".
+fn render_permanences(lang: Lang) -> Vec<String> {
+    use crate::domain::permanences::{Field, Minute, OnDuty, PermanenceError};
+    use chrono::Weekday;
+    let tz = chrono_tz::Europe::Paris;
+    let m = |v| Minute::new(v).expect("a valid minute");
+    let mut out = Vec::new();
+    out.push(alert_content_on_duty(lang, &[1, 2], Severity::High));
+    let slot = SlotText {
+        id: 3,
+        weekday: Weekday::Tue,
+        start: m(1020),
+        end: m(1170),
+        promeneur: 4,
+        location: Some("MJC"),
+    };
+    out.push(permanence_added(lang, &slot));
+    out.push(permanence_removed(lang, &slot));
+    for day in [
+        Weekday::Mon,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ] {
+        out.push(weekday_label(lang, day));
+    }
+    let date = chrono::NaiveDate::from_ymd_opt(2026, 12, 8).expect("a valid date");
+    out.push(permanence_cancelled(lang, 3, date));
+    out.push(permanence_moved(lang, 3, date, m(600), m(660)));
+    for error in [
+        PermanenceError::BadTime {
+            field: Field::Debut,
+            value: "25:00".into(),
+        },
+        PermanenceError::UnknownDay("jourdi".into()),
+        PermanenceError::BadDate("31/02".into()),
+        PermanenceError::EndNotAfterStart,
+        PermanenceError::DateInPast,
+        PermanenceError::WrongWeekday {
+            expected: Weekday::Tue,
+        },
+        PermanenceError::Overlap { other: 2 },
+        PermanenceError::TooLong {
+            field: Field::Lieu,
+            max: 100,
+        },
+        PermanenceError::IncompleteException,
+        PermanenceError::NotFound(9),
+        PermanenceError::NoSlotThatDay,
+        PermanenceError::SeveralSlotsThatDay,
+    ] {
+        out.push(permanence_error(lang, &error));
+    }
+    let at = 1_796_000_000_000;
+    let item = ListedOccurrence {
+        id: 3,
+        start_ms: at,
+        end_ms: at + 5_400_000,
+        promeneur: 4,
+        location: None,
+    };
+    out.push(permanence_list(lang, tz, &[item]));
+    out.push(permanence_list(lang, tz, &[]));
+    out.push(on_duty_sentence(
+        lang,
+        &OnDuty::Now {
+            promeneurs: vec![(4, at)],
+        },
+        tz,
+    ));
+    out.push(on_duty_sentence(
+        lang,
+        &OnDuty::Next {
+            start_ms: at,
+            end_ms: at + 1,
+            promeneurs: vec![4, 5],
+        },
+        tz,
+    ));
+    out.push(on_duty_sentence(lang, &OnDuty::Nobody, tz));
+    out.push(permanence_announcement(lang, 4, at, Some("MJC"), tz));
+    out.push(permanence_event_name(lang, "Karim"));
+    out.push(permanence_event_description(lang));
+    out.push(permanence_event_location(lang));
     out
 }
 
@@ -153,6 +243,7 @@ fn render_questions(lang: Lang, out: &mut Vec<String>) {
     out.push(question_choose_guild(lang));
     out.push(question_guild_chosen(lang, "Promeneurs"));
     out.push(question_text_only(lang));
+    out.push(question_helplines_meanwhile(lang));
 }
 
 /// Paths of the files under `dir`, relative to it, with `/` separators.

@@ -16,6 +16,7 @@ mod commands;
 mod coverage;
 mod helpline;
 mod labels;
+mod permanence;
 mod question;
 mod registry;
 pub mod text;
@@ -28,6 +29,7 @@ pub use command::*;
 pub use commands::*;
 pub use helpline::*;
 pub use labels::*;
+pub use permanence::*;
 pub use question::*;
 
 use registry::Template;

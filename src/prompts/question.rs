@@ -266,3 +266,8 @@ pub fn question_guild_chosen(lang: Lang, guild: &str) -> String {
 pub fn question_text_only(lang: Lang) -> String {
     render(lang, &QUESTION_TEXT_ONLY, &[])
 }
+
+/// Before the services open now, when no promeneur is on duty for a private question.
+pub fn question_helplines_meanwhile(lang: Lang) -> String {
+    render(lang, &QUESTION_HELPLINES_MEANWHILE, &[])
+}

@@ -13,6 +13,7 @@ pub mod flags;
 pub mod ids;
 pub mod job_runs;
 pub mod outbox;
+pub mod permanences;
 pub mod questions;
 
 use std::str::FromStr;

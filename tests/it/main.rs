@@ -5,6 +5,7 @@ mod crash;
 mod e2e;
 mod flood;
 mod harassment;
+mod permanences;
 mod questions;
 mod sandbox;
 mod scheduler;

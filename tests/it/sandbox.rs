@@ -55,8 +55,9 @@ async fn the_demo_script_shows_the_alert_the_helpline_card_and_the_take() {
     );
     assert!(list.contains("**#1**"));
     assert!(after("> @lea #discussion /aide").contains("[only lea sees this]"));
+    let permanence = after("> @karim #alertes-promeneurs /permanence ajouter");
     let insult = after("> @sami #discussion: @ines");
-    let insult = &insult[..insult.len() - after("> @lea #questions:").len()];
+    let insult = &insult[..insult.len() - permanence.len()];
     for shown in [
         "Cible: @ines",
         "Auteur·rice: @sami",
@@ -73,9 +74,19 @@ async fn the_demo_script_shows_the_alert_the_helpline_card_and_the_take() {
         "the aggressor got a DM:\n{insult}"
     );
 
+    for shown in [
+        "[#questions] promeneur: @karim est en permanence jusqu'à 24h",
+        "[only lea sees this]: @karim est en permanence",
+        "notifies: @karim\n",
+    ] {
+        assert!(
+            permanence.contains(shown),
+            "no {shown:?} after the permanence:\n{permanence}"
+        );
+    }
     // Questions: open (thread, acknowledgement, take, answer), anonymous, private.
     let open = after("> @lea #questions:");
-    for shown in ["va te répondre", "[Je prends]", "Tu as pris", "répondu"] {
+    for shown in ["est en permanence", "[Je prends]", "Tu as pris", "répondu"] {
         assert!(
             open.contains(shown),
             "no {shown:?} after the open question:\n{open}"

@@ -360,6 +360,16 @@ impl SimHandle {
         self.read(|s| s.feed.subscribe())
     }
 
+    /// The guild scheduled events (the Events tab) of every guild, as the API shows them.
+    pub fn scheduled_events(&self) -> Vec<Value> {
+        self.read(|s| {
+            s.scheduled_events
+                .values()
+                .map(|e| e.body.clone())
+                .collect()
+        })
+    }
+
     /// Every REST call so far (status 0 = still being answered).
     pub fn calls(&self) -> Vec<RecordedCall> {
         self.read(|s| s.record.calls.clone())

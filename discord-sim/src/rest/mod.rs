@@ -3,6 +3,7 @@
 //! key for validation.
 
 mod app;
+pub(crate) mod events;
 mod guilds;
 mod interactions;
 mod messages;
@@ -136,6 +137,16 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             get(interactions::get_followup)
                 .patch(interactions::edit_followup)
                 .delete(interactions::delete_followup),
+        )
+        .route(
+            "/api/v10/guilds/{guild_id}/scheduled-events",
+            get(events::list).post(events::create),
+        )
+        .route(
+            "/api/v10/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}",
+            get(events::get)
+                .patch(events::modify)
+                .delete(events::delete),
         )
         .fallback(unknown_route)
         .layer(from_fn_with_state(shared.clone(), pipeline::pipeline))

@@ -169,7 +169,7 @@ fn answer(
 
 /// The guild's configuration and language when the author is staff; otherwise replies with
 /// the polite refusal and returns `None`.
-async fn staff_guard(ctx: Context<'_>) -> Result<Option<(&GuildConfig, Lang)>, Error> {
+pub(super) async fn staff_guard(ctx: Context<'_>) -> Result<Option<(&GuildConfig, Lang)>, Error> {
     let gc = ctx
         .guild_id()
         .and_then(|g| ctx.data().config.guild(g.get()));

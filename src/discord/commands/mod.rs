@@ -3,6 +3,7 @@
 pub mod aide;
 pub mod alerte;
 mod localize;
+pub mod permanence;
 pub mod question;
 
 use super::{Data, Error};
@@ -14,6 +15,9 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         alerte::alerte(),
         question::question(),
         question::repondre(),
+        permanence::permanence(),
+        permanence::permanences(),
+        permanence::qui_est_la(),
     ];
     for c in &mut commands {
         localize::localize(c, "");
