@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::safety::Severity;
 
+/// The delivery priority of resource effects: after every alert effect.
+pub const RESOURCE_PRIORITY: i64 = 10;
+
 /// One outward effect. The JSON form is the outbox payload; `kind()` is its `kind` column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -28,6 +31,12 @@ pub enum Effect {
     HelplineCard { alert_id: i64 },
     /// Remind the coordinators that the alert has not been taken.
     Escalate { alert_id: i64, step: i64 },
+    /// Post a new resource's embed in its guild's resources channel.
+    PostResource { resource_id: i64 },
+    /// Edit the posted resource to show it as of `version` or later.
+    RefreshResource { resource_id: i64, version: i64 },
+    /// Delete the posted embed of a retired resource.
+    DeleteResource { resource_id: i64 },
 }
 
 impl Effect {
@@ -37,6 +46,9 @@ impl Effect {
             Effect::RefreshAlert { .. } => "refresh_alert",
             Effect::HelplineCard { .. } => "helpline_card",
             Effect::Escalate { .. } => "escalate",
+            Effect::PostResource { .. } => "post_resource",
+            Effect::RefreshResource { .. } => "refresh_resource",
+            Effect::DeleteResource { .. } => "delete_resource",
         }
     }
 
@@ -50,6 +62,12 @@ impl Effect {
             }
             Effect::HelplineCard { alert_id } => format!("alert:{alert_id}:helpline"),
             Effect::Escalate { alert_id, step } => format!("alert:{alert_id}:escalate:{step}"),
+            Effect::PostResource { resource_id } => format!("resource:{resource_id}:post"),
+            Effect::RefreshResource {
+                resource_id,
+                version,
+            } => format!("resource:{resource_id}:refresh:v{version}"),
+            Effect::DeleteResource { resource_id } => format!("resource:{resource_id}:delete"),
         }
     }
 
@@ -68,6 +86,10 @@ impl Effect {
             Effect::PostAlert { .. } => by_severity,
             Effect::Escalate { .. } => by_severity + 1,
             Effect::RefreshAlert { .. } => by_severity + 4,
+            // Resources are never urgent: they wait behind every alert.
+            Effect::PostResource { .. }
+            | Effect::RefreshResource { .. }
+            | Effect::DeleteResource { .. } => RESOURCE_PRIORITY,
         }
     }
 
@@ -86,7 +108,7 @@ impl Effect {
 mod tests {
     use super::*;
 
-    fn all() -> [Effect; 4] {
+    fn all() -> [Effect; 7] {
         [
             Effect::PostAlert { alert_id: 1 },
             Effect::RefreshAlert {
@@ -98,6 +120,12 @@ mod tests {
                 alert_id: 4,
                 step: 2,
             },
+            Effect::PostResource { resource_id: 1 },
+            Effect::RefreshResource {
+                resource_id: 1,
+                version: 2,
+            },
+            Effect::DeleteResource { resource_id: 1 },
         ]
     }
 
@@ -137,7 +165,7 @@ mod tests {
     fn every_effect_has_its_own_dedup_key() {
         let keys: std::collections::BTreeSet<String> =
             all().iter().map(Effect::dedup_key).collect();
-        assert_eq!(keys.len(), 4);
+        assert_eq!(keys.len(), 7);
         let later = Effect::RefreshAlert {
             alert_id: 2,
             version: 6,

@@ -5,3 +5,5 @@ pub mod categories;
 pub mod effects;
 pub mod helpline;
 pub mod pseudonym;
+pub mod resources;
+pub mod themes;

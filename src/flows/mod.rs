@@ -7,6 +7,7 @@ pub mod conversations;
 pub mod escalation;
 pub mod helpline;
 pub mod message;
+pub mod resources;
 
 use crate::domain::alerts::Change;
 use crate::store::{alerts as alert_store, outbox, Tx};

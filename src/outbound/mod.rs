@@ -7,4 +7,5 @@
 pub mod delivery;
 pub mod execute;
 pub mod render;
+pub mod resources;
 pub mod rest;

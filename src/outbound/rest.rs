@@ -38,6 +38,8 @@ pub enum RestError {
 
 /// Discord's JSON error code for "Cannot send messages to this user" (DMs closed).
 pub const CANNOT_DM_USER: i64 = 50007;
+/// Discord's JSON error code for "Unknown Message" (already deleted).
+pub const UNKNOWN_MESSAGE: i64 = 10008;
 
 /// A minimal Discord REST client for the routes deliveries use.
 #[derive(Clone)]
@@ -82,7 +84,7 @@ impl Rest {
             .send(
                 reqwest::Method::POST,
                 &format!("/channels/{channel}/messages"),
-                body,
+                Some(body),
             )
             .await?;
         id_of(&v)
@@ -98,17 +100,32 @@ impl Rest {
         self.send(
             reqwest::Method::PATCH,
             &format!("/channels/{channel}/messages/{message}"),
-            body,
+            Some(body),
         )
         .await
         .map(|_| ())
+    }
+
+    /// DELETE /channels/{channel}/messages/{message}; a message already gone counts as deleted.
+    pub async fn delete_message(&self, channel: u64, message: u64) -> Result<(), RestError> {
+        let done = self
+            .send(
+                reqwest::Method::DELETE,
+                &format!("/channels/{channel}/messages/{message}"),
+                None::<&()>,
+            )
+            .await;
+        match done {
+            Err(RestError::Refused { code, .. }) if code == UNKNOWN_MESSAGE => Ok(()),
+            other => other.map(|_| ()),
+        }
     }
 
     /// POST /users/@me/channels: the DM channel with `user`.
     pub async fn dm_channel(&self, user: u64) -> Result<u64, RestError> {
         let body = serde_json::json!({ "recipient_id": user.to_string() });
         let v = self
-            .send(reqwest::Method::POST, "/users/@me/channels", &body)
+            .send(reqwest::Method::POST, "/users/@me/channels", Some(&body))
             .await?;
         id_of(&v)
     }
@@ -117,7 +134,7 @@ impl Rest {
         &self,
         method: reqwest::Method,
         path: &str,
-        body: &impl Serialize,
+        body: Option<&impl Serialize>,
     ) -> Result<Value, RestError> {
         let endpoint = Endpoint {
             method: limiter_method(&method),
@@ -140,13 +157,14 @@ impl Rest {
                 .unwrap_or(Duration::from_millis(250));
             return Err(RestError::RateLimited(wait.max(Duration::from_millis(10))));
         };
-        let sent = self
+        let mut request = self
             .client
             .request(method, format!("{}{path}", self.base))
-            .header(reqwest::header::AUTHORIZATION, &self.auth)
-            .json(body)
-            .send()
-            .await;
+            .header(reqwest::header::AUTHORIZATION, &self.auth);
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        let sent = request.send().await;
         let resp = match sent {
             Ok(r) => r,
             Err(e) => {

@@ -17,6 +17,7 @@ mod coverage;
 mod helpline;
 mod labels;
 mod registry;
+mod resource;
 pub mod text;
 
 use std::fmt;
@@ -27,6 +28,7 @@ pub use command::*;
 pub use commands::*;
 pub use helpline::*;
 pub use labels::*;
+pub use resource::*;
 
 use registry::Template;
 

@@ -9,6 +9,8 @@
 //! @karim #coordination /aide              ... or in a given place
 //! @karim click last Je prends             click a button on the bot's latest message with it
 //! @karim click 1234567890 Clore           ... or on a message by id
+//! @karim form titre=3018 | lien=https://… fill in the form (modal) the bot opened
+//! @karim choose harassment, distress      pick values in the bot's latest menu
 //! wait 500                                wait half a second
 //! expect Alerte                           wait (10 s at most) for a bot post containing "Alerte"
 //! help                                    show this
@@ -76,6 +78,17 @@ pub enum Action {
         target: Target,
         label: String,
     },
+    /// Fill in and submit the latest form (modal) the bot opened for the user.
+    Form {
+        user: String,
+        /// (field id, value), e.g. ("lien", "https://www.3018.fr").
+        fields: Vec<(String, String)>,
+    },
+    /// Pick values in the menu on the bot's latest message that has one.
+    Choose {
+        user: String,
+        values: Vec<String>,
+    },
     Wait(Duration),
     Expect(String),
     Help,
@@ -97,6 +110,8 @@ pub const SYNTAX: &str = concat!(
     "  @USER dm: TEXT                 send the bot a DM as USER\n",
     "  @USER [#CHANNEL|dm] /COMMAND   run a slash command (e.g. @karim /alerte liste)\n",
     "  @USER click last|ID LABEL      click a button (e.g. @karim click last Je prends)\n",
+    "  @USER form F=V | F=V ...       fill in the form the bot opened (e.g. titre=3018 | lien=https://3018.fr)\n",
+    "  @USER choose V, V ...          pick values in the bot's latest menu (e.g. harassment)\n",
     "  wait MS                        wait MS milliseconds\n",
     "  expect TEXT                    wait for a bot post containing TEXT (10 s at most)\n",
     "  help                           this help, with the demo's users and channels\n",
@@ -181,6 +196,31 @@ fn parse_user_action(user: &str, rest: &str) -> Result<Action, ParseError> {
             target,
             label,
         });
+    }
+    if let Some(form) = rest.strip_prefix("form ") {
+        let fields = form
+            .split(" | ")
+            .map(|pair| match pair.split_once('=') {
+                Some((name, value)) if !name.trim().is_empty() => {
+                    Ok((name.trim().to_string(), value.trim().to_string()))
+                }
+                _ => Err(error(format!(
+                    "form: expected `field=value | field=value`, got {pair:?}"
+                ))),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(Action::Form { user, fields });
+    }
+    if let Some(choose) = rest.strip_prefix("choose ") {
+        let values: Vec<String> = choose
+            .split(',')
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect();
+        if values.is_empty() {
+            return Err(error("choose: which values? e.g. `choose harassment`"));
+        }
+        return Ok(Action::Choose { user, values });
     }
     if rest.starts_with('/') {
         return Ok(Action::Slash {
@@ -312,6 +352,23 @@ mod tests {
                     user: "karim".into(),
                     target: Target::Id(42),
                     label: "Clore".into(),
+                },
+            ),
+            (
+                "@karim form titre=Le 3018 | lien=https://www.3018.fr",
+                Action::Form {
+                    user: "karim".into(),
+                    fields: vec![
+                        ("titre".into(), "Le 3018".into()),
+                        ("lien".into(), "https://www.3018.fr".into()),
+                    ],
+                },
+            ),
+            (
+                "@karim choose harassment, distress",
+                Action::Choose {
+                    user: "karim".into(),
+                    values: vec!["harassment".into(), "distress".into()],
                 },
             ),
             ("wait 250", Action::Wait(Duration::from_millis(250))),

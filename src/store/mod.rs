@@ -13,6 +13,7 @@ pub mod flags;
 pub mod ids;
 pub mod job_runs;
 pub mod outbox;
+pub mod resources;
 
 use std::str::FromStr;
 use std::time::Duration;

@@ -5,6 +5,7 @@ mod crash;
 mod e2e;
 mod flood;
 mod harassment;
+mod resources;
 mod sandbox;
 mod scheduler;
 mod store;

@@ -169,7 +169,7 @@ fn answer(
 
 /// The guild's configuration and language when the author is staff; otherwise replies with
 /// the polite refusal and returns `None`.
-async fn staff_guard(ctx: Context<'_>) -> Result<Option<(&GuildConfig, Lang)>, Error> {
+pub(super) async fn staff_guard(ctx: Context<'_>) -> Result<Option<(&GuildConfig, Lang)>, Error> {
     let gc = ctx
         .guild_id()
         .and_then(|g| ctx.data().config.guild(g.get()));
@@ -207,7 +207,7 @@ fn alert_url(gc: &GuildConfig, a: &Alert) -> String {
     }
 }
 
-fn is_staff_member(gc: &GuildConfig, member: Option<&serenity::Member>) -> bool {
+pub(super) fn is_staff_member(gc: &GuildConfig, member: Option<&serenity::Member>) -> bool {
     member.is_some_and(|m| {
         gc.staff_role_ids()
             .any(|r| m.roles.iter().any(|x| x.get() == r))

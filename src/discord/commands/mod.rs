@@ -3,12 +3,13 @@
 pub mod aide;
 pub mod alerte;
 mod localize;
+pub mod ressource;
 
 use super::{Data, Error};
 
 /// Every command the bot registers, with the descriptions and choice labels of prompts/.
 pub fn all() -> Vec<poise::Command<Data, Error>> {
-    let mut commands = vec![aide::aide(), alerte::alerte()];
+    let mut commands = vec![aide::aide(), alerte::alerte(), ressource::ressource()];
     for c in &mut commands {
         localize::localize(c, "");
     }

@@ -1,0 +1,525 @@
+//! `/ressource` (search and list for anyone; add, edit, retire for staff), the resource modal,
+//! its theme menu and its "fix it" button.
+//!
+//! Adding is two steps: a modal (title, link, description), then a menu of themes. What the
+//! modal held is kept as a draft in the database in between, and also when a field is refused:
+//! the refusal names the field and offers a button that opens the modal again, filled with
+//! what was typed. Custom ids: `res:modal:new`, `res:modal:edit:{resource}`,
+//! `res:modal:draft:{draft}`, `res:fix:{draft}`, `res:themes:{draft}`.
+
+use std::sync::atomic::Ordering;
+
+use poise::serenity_prelude as serenity;
+use serenity::{
+    ComponentInteraction, ComponentInteractionDataKind, CreateActionRow,
+    CreateAutocompleteResponse, CreateButton, CreateInputText, CreateInteractionResponse,
+    CreateInteractionResponseMessage, CreateModal, CreateSelectMenu, CreateSelectMenuKind,
+    CreateSelectMenuOption, InputTextStyle, ModalInteraction,
+};
+
+use crate::bot::Bot;
+use crate::config::GuildConfig;
+use crate::domain::resources::search::{search, suggest};
+use crate::domain::resources::{
+    Field, Fields, Resource, MAX_DESCRIPTION_CHARS, MAX_LINK_CHARS, MAX_TITLE_CHARS,
+};
+use crate::domain::themes::{self, Theme};
+use crate::flows::resources::{self as flow, Finished, Refusal};
+use crate::outbound::render::lang_for;
+use crate::prompts::{self, text, Lang, ResourceLine};
+use crate::store::now_ms;
+
+use super::super::{Context, Error};
+use super::alerte::{is_staff_member, staff_guard};
+
+/// Results shown by `/ressource chercher`, and resources by `/ressource liste`.
+const SEARCH_RESULTS: usize = 5;
+const LIST_MAX: usize = 15;
+/// Discord shows 25 autocomplete choices at most.
+const CHOICES: usize = 25;
+
+/// `/ressource`: resources for young people (descriptions: prompts/*/commands.toml).
+#[poise::command(
+    slash_command,
+    guild_only,
+    subcommands("ajouter", "chercher", "liste", "modifier", "retirer"),
+    subcommand_required
+)]
+pub async fn ressource(_ctx: Context<'_>) -> Result<(), Error> {
+    Ok(())
+}
+
+/// `/ressource ajouter`: opens the resource modal (staff).
+#[poise::command(slash_command, guild_only)]
+pub async fn ajouter(ctx: Context<'_>) -> Result<(), Error> {
+    let Some((_, lang)) = staff_guard(ctx).await? else {
+        return Ok(());
+    };
+    let modal = resource_modal(lang, "res:modal:new".into(), None, &Fields::default());
+    open_modal(ctx, modal).await
+}
+
+/// `/ressource chercher requete`: the best matches, for anyone.
+#[poise::command(slash_command, guild_only)]
+pub async fn chercher(
+    ctx: Context<'_>,
+    #[max_length = 100]
+    #[autocomplete = "complete_title"]
+    requete: String,
+) -> Result<(), Error> {
+    let (gc, lang) = guild_of(ctx);
+    let Some(gc) = gc else {
+        return reply(ctx, prompts::resource_search(lang, &requete, &[])).await;
+    };
+    let all = flow::active(ctx.data(), gc.id.0).await?;
+    let hits = search(&all, &requete, lang, SEARCH_RESULTS);
+    let found: Vec<&Resource> = hits.iter().map(|h| h.resource).collect();
+    let lines = lines(lang, &found);
+    reply(ctx, prompts::resource_search(lang, &requete, &lines)).await
+}
+
+/// `/ressource liste [theme]`: every resource, or those of one theme, for anyone.
+#[poise::command(slash_command, guild_only)]
+pub async fn liste(
+    ctx: Context<'_>,
+    #[max_length = 100]
+    #[autocomplete = "complete_theme"]
+    theme: Option<String>,
+) -> Result<(), Error> {
+    let (gc, lang) = guild_of(ctx);
+    let theme = match theme.as_deref().map(|t| theme_named(t, lang)) {
+        None => None,
+        Some(Some(t)) => Some(t),
+        Some(None) => {
+            let error =
+                crate::domain::resources::FieldError::UnknownTheme(theme.unwrap_or_default());
+            return reply(ctx, prompts::resource_field_error(lang, &error)).await;
+        }
+    };
+    let all = match gc {
+        Some(gc) => flow::active(ctx.data(), gc.id.0).await?,
+        None => Vec::new(),
+    };
+    let mut shown: Vec<&Resource> = all
+        .iter()
+        .filter(|r| theme.is_none_or(|t| r.themes.contains(&t.id)))
+        .collect();
+    shown.sort_by_key(|r| {
+        text::truncate_chars(&crate::domain::resources::search::fold(&r.title), 100)
+    });
+    shown.truncate(LIST_MAX);
+    let lines = lines(lang, &shown);
+    let label = theme.map(|t| t.label(lang));
+    reply(ctx, prompts::resource_list(lang, label, &lines)).await
+}
+
+/// `/ressource modifier ressource`: the modal again, filled in (staff).
+#[poise::command(slash_command, guild_only)]
+pub async fn modifier(
+    ctx: Context<'_>,
+    #[max_length = 100]
+    #[autocomplete = "complete_resource"]
+    ressource: String,
+) -> Result<(), Error> {
+    let Some((gc, lang)) = staff_guard(ctx).await? else {
+        return Ok(());
+    };
+    let Some(r) = flow::find(ctx.data(), gc.id.0, &ressource, lang).await? else {
+        return reply(ctx, prompts::resource_not_found(lang, &ressource)).await;
+    };
+    let fields = Fields {
+        title: r.title.clone(),
+        link: r.link.clone(),
+        description: r.description.clone(),
+    };
+    let modal = resource_modal(
+        lang,
+        format!("res:modal:edit:{}", r.id),
+        Some(r.id),
+        &fields,
+    );
+    open_modal(ctx, modal).await
+}
+
+/// `/ressource retirer ressource`: deletes its post, keeps its record (staff).
+#[poise::command(slash_command, guild_only)]
+pub async fn retirer(
+    ctx: Context<'_>,
+    #[max_length = 100]
+    #[autocomplete = "complete_resource"]
+    ressource: String,
+) -> Result<(), Error> {
+    let Some((gc, lang)) = staff_guard(ctx).await? else {
+        return Ok(());
+    };
+    let Some(r) = flow::find(ctx.data(), gc.id.0, &ressource, lang).await? else {
+        return reply(ctx, prompts::resource_not_found(lang, &ressource)).await;
+    };
+    let done = flow::retire(ctx.data(), gc.id.0, ctx.author().id.get(), r.id, now_ms()).await?;
+    let text = match done {
+        Ok(r) => prompts::resource_retired(lang, r.id, &r.title),
+        Err(refusal) => refusal_text(lang, &refusal),
+    };
+    reply(ctx, text).await
+}
+
+/// Titles as they are typed in `requete`: the value is the title itself.
+async fn complete_title(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
+    let (gc, lang) = guild_of(ctx);
+    let all = match gc {
+        Some(gc) => flow::active(ctx.data(), gc.id.0).await.unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let choices = suggest(&all, partial, lang, CHOICES)
+        .into_iter()
+        .map(|r| {
+            let title = text::truncate_chars(&r.title, 100);
+            serenity::AutocompleteChoice::new(title.clone(), title)
+        })
+        .collect();
+    CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// Resources as their title is typed in `ressource`: the value is the resource's number.
+async fn complete_resource(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
+    let (gc, lang) = guild_of(ctx);
+    let all = match gc {
+        Some(gc) => flow::active(ctx.data(), gc.id.0).await.unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let choices = suggest(&all, partial, lang, CHOICES)
+        .into_iter()
+        .map(|r| {
+            let name = text::truncate_chars(&format!("#{} · {}", r.id, r.title), 100);
+            serenity::AutocompleteChoice::new(name, r.id.to_string())
+        })
+        .collect();
+    CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// Themes as they are typed in `theme`: the value is the theme's id.
+async fn complete_theme(ctx: Context<'_>, partial: &str) -> CreateAutocompleteResponse {
+    let (_, lang) = guild_of(ctx);
+    let typed = crate::domain::resources::search::fold(partial.trim());
+    let choices = themes::registry()
+        .iter()
+        .filter(|t| {
+            crate::domain::resources::search::fold(t.label(lang)).contains(&typed)
+                || t.id.contains(&typed)
+        })
+        .take(CHOICES)
+        .map(|t| serenity::AutocompleteChoice::new(t.label(lang), t.id.clone()))
+        .collect();
+    CreateAutocompleteResponse::new().set_choices(choices)
+}
+
+/// A theme by its id (an autocomplete choice) or its label typed without accents.
+fn theme_named(typed: &str, lang: Lang) -> Option<&'static Theme> {
+    let folded = crate::domain::resources::search::fold(typed.trim());
+    themes::find(typed.trim()).or_else(|| {
+        themes::registry()
+            .iter()
+            .find(|t| crate::domain::resources::search::fold(t.label(lang)) == folded)
+    })
+}
+
+fn guild_of(ctx: Context<'_>) -> (Option<&GuildConfig>, Lang) {
+    let gc = ctx
+        .guild_id()
+        .and_then(|g| ctx.data().config.guild(g.get()));
+    (gc, lang_for(gc))
+}
+
+fn lines<'a>(lang: Lang, resources: &[&'a Resource]) -> Vec<ResourceLine<'a>> {
+    resources
+        .iter()
+        .map(|r| ResourceLine {
+            id: r.id,
+            title: &r.title,
+            link: &r.link,
+            themes: r
+                .themes
+                .iter()
+                .filter_map(|id| themes::find(id))
+                .map(|t| t.label(lang))
+                .collect(),
+        })
+        .collect()
+}
+
+async fn reply(ctx: Context<'_>, text: String) -> Result<(), Error> {
+    ctx.send(
+        poise::CreateReply::default()
+            .content(prompts::text::truncate_chars(&text, 1990))
+            .ephemeral(true),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Answers the slash command with a modal (poise then knows it was answered).
+async fn open_modal(ctx: Context<'_>, modal: CreateModal) -> Result<(), Error> {
+    let poise::Context::Application(app) = ctx else {
+        return Ok(());
+    };
+    app.interaction
+        .create_response(
+            ctx.serenity_context(),
+            CreateInteractionResponse::Modal(modal),
+        )
+        .await?;
+    app.has_sent_initial_response.store(true, Ordering::SeqCst);
+    Ok(())
+}
+
+/// The resource modal, filled with `fields`.
+fn resource_modal(
+    lang: Lang,
+    custom_id: String,
+    editing: Option<i64>,
+    fields: &Fields,
+) -> CreateModal {
+    let input = |field: Field, style, max: usize, value: &str, required: bool| {
+        let mut input = CreateInputText::new(
+            style,
+            text::truncate_chars(&prompts::resource_modal_label(lang, field), 45),
+            field.as_str(),
+        )
+        // Discord refuses a prefilled value longer than the field allows: what was typed
+        // too long is cut to fit, and the error said so.
+        .max_length(max as u16)
+        .required(required);
+        if !value.is_empty() {
+            input = input.value(text::truncate_chars(value, max));
+        }
+        CreateActionRow::InputText(input)
+    };
+    CreateModal::new(
+        custom_id,
+        text::truncate_chars(&prompts::resource_modal_title(lang, editing), 45),
+    )
+    .components(vec![
+        input(
+            Field::Title,
+            InputTextStyle::Short,
+            MAX_TITLE_CHARS,
+            &fields.title,
+            true,
+        ),
+        input(
+            Field::Link,
+            InputTextStyle::Short,
+            MAX_LINK_CHARS,
+            &fields.link,
+            true,
+        ),
+        input(
+            Field::Description,
+            InputTextStyle::Paragraph,
+            MAX_DESCRIPTION_CHARS,
+            &fields.description,
+            false,
+        ),
+    ])
+}
+
+fn ephemeral(text: String) -> CreateInteractionResponseMessage {
+    CreateInteractionResponseMessage::new()
+        .content(prompts::text::truncate_chars(&text, 1990))
+        .ephemeral(true)
+        .allowed_mentions(serenity::CreateAllowedMentions::new())
+}
+
+fn refusal_text(lang: Lang, refusal: &Refusal) -> String {
+    match refusal {
+        Refusal::Field(e) => prompts::resource_field_error(lang, e),
+        Refusal::Change(id, e) => prompts::resource_change_refused(lang, *id, *e),
+        Refusal::DraftExpired => prompts::resource_draft_expired(lang),
+        Refusal::ChangedMeanwhile(id) => prompts::resource_changed_meanwhile(lang, *id),
+    }
+}
+
+/// The staff member's guild and language, or the polite refusal already sent.
+fn staff_of<'a>(
+    bot: &'a Bot,
+    guild: Option<serenity::GuildId>,
+    member: Option<&serenity::Member>,
+) -> Result<(&'a GuildConfig, Lang), Lang> {
+    let gc = guild.and_then(|g| bot.config.guild(g.get()));
+    let lang = lang_for(gc);
+    gc.filter(|gc| is_staff_member(gc, member))
+        .map(|gc| (gc, lang))
+        .ok_or(lang)
+}
+
+/// The modal submitted: kept as a draft, then either refused (naming the field, with a button
+/// that reopens it filled in) or followed by the theme menu.
+pub async fn on_modal(
+    ctx: &serenity::Context,
+    bot: &Bot,
+    m: &ModalInteraction,
+) -> anyhow::Result<()> {
+    let Some(origin) = m.data.custom_id.strip_prefix("res:modal:") else {
+        return Ok(());
+    };
+    let (gc, lang) = match staff_of(bot, m.guild_id, m.member.as_ref()) {
+        Ok(found) => found,
+        Err(lang) => {
+            let refusal = CreateInteractionResponse::Message(ephemeral(prompts::not_staff(lang)));
+            m.create_response(ctx, refusal).await?;
+            return Ok(());
+        }
+    };
+    let user = m.user.id.get();
+    let resource_id = if let Some(id) = origin.strip_prefix("edit:") {
+        id.parse::<i64>().ok()
+    } else if let Some(id) = origin.strip_prefix("draft:") {
+        let old = match id.parse::<i64>() {
+            Ok(id) => flow::draft(bot, gc.id.0, user, id).await?,
+            Err(_) => None,
+        };
+        old.and_then(|d| d.resource_id)
+    } else {
+        None
+    };
+    let typed = Fields {
+        title: input_value(m, Field::Title),
+        link: input_value(m, Field::Link),
+        description: input_value(m, Field::Description),
+    };
+    let now = now_ms();
+    let response = match typed.validate() {
+        Err(error) => {
+            let draft = flow::keep_draft(bot, gc.id.0, user, resource_id, &typed, now).await?;
+            let text = format!(
+                "{}\n{}",
+                prompts::resource_field_error(lang, &error),
+                prompts::resource_fix_hint(lang)
+            );
+            let button = CreateButton::new(format!("res:fix:{draft}"))
+                .label(text::truncate_chars(
+                    &prompts::resource_fix_button(lang),
+                    80,
+                ))
+                .style(serenity::ButtonStyle::Primary);
+            ephemeral(text).components(vec![CreateActionRow::Buttons(vec![button])])
+        }
+        Ok(valid) => {
+            let draft = flow::keep_draft(bot, gc.id.0, user, resource_id, &valid, now).await?;
+            let current: Vec<String> = match resource_id {
+                Some(id) => flow::active(bot, gc.id.0)
+                    .await?
+                    .into_iter()
+                    .find(|r| r.id == id)
+                    .map(|r| r.themes)
+                    .unwrap_or_default(),
+                None => Vec::new(),
+            };
+            ephemeral(prompts::resource_themes_prompt(lang, &valid.title))
+                .components(vec![theme_menu(lang, draft, &current)])
+        }
+    };
+    m.create_response(ctx, CreateInteractionResponse::Message(response))
+        .await?;
+    Ok(())
+}
+
+/// The value typed in a text input of the modal.
+fn input_value(m: &ModalInteraction, field: Field) -> String {
+    m.data
+        .components
+        .iter()
+        .flat_map(|row| row.components.iter())
+        .find_map(|c| match c {
+            serenity::ActionRowComponent::InputText(t) if t.custom_id == field.as_str() => {
+                t.value.clone()
+            }
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// The theme menu of a draft, with the resource's current themes selected when editing.
+fn theme_menu(lang: Lang, draft: i64, selected: &[String]) -> CreateActionRow {
+    let all = themes::registry();
+    let options = all
+        .iter()
+        .map(|t| {
+            CreateSelectMenuOption::new(t.label(lang), t.id.clone())
+                .default_selection(selected.contains(&t.id))
+        })
+        .collect();
+    CreateActionRow::SelectMenu(
+        CreateSelectMenu::new(
+            format!("res:themes:{draft}"),
+            CreateSelectMenuKind::String { options },
+        )
+        .placeholder(text::truncate_chars(
+            &prompts::resource_themes_placeholder(lang),
+            150,
+        ))
+        .min_values(1)
+        .max_values(all.len().min(themes::MAX_THEMES) as u8),
+    )
+}
+
+/// The "fix it" button (the modal again, filled with the draft) and the theme menu (the draft
+/// saved as a resource).
+pub async fn on_component(
+    ctx: &serenity::Context,
+    bot: &Bot,
+    c: &ComponentInteraction,
+) -> anyhow::Result<()> {
+    let custom_id = c.data.custom_id.as_str();
+    let (action, draft) = match custom_id
+        .strip_prefix("res:")
+        .and_then(|r| r.split_once(':'))
+    {
+        Some((action @ ("fix" | "themes"), id)) => match id.parse::<i64>() {
+            Ok(id) => (action, id),
+            Err(_) => return Ok(()),
+        },
+        _ => return Ok(()),
+    };
+    let (gc, lang) = match staff_of(bot, c.guild_id, c.member.as_ref()) {
+        Ok(found) => found,
+        Err(lang) => {
+            let refusal = CreateInteractionResponse::Message(ephemeral(prompts::not_staff(lang)));
+            c.create_response(ctx, refusal).await?;
+            return Ok(());
+        }
+    };
+    let user = c.user.id.get();
+    if action == "fix" {
+        let Some(d) = flow::draft(bot, gc.id.0, user, draft).await? else {
+            let gone = ephemeral(prompts::resource_draft_expired(lang));
+            c.create_response(ctx, CreateInteractionResponse::Message(gone))
+                .await?;
+            return Ok(());
+        };
+        let modal = resource_modal(
+            lang,
+            format!("res:modal:draft:{draft}"),
+            d.resource_id,
+            &d.fields,
+        );
+        c.create_response(ctx, CreateInteractionResponse::Modal(modal))
+            .await?;
+        return Ok(());
+    }
+    let picked: Vec<String> = match &c.data.kind {
+        ComponentInteractionDataKind::StringSelect { values } => values.clone(),
+        _ => Vec::new(),
+    };
+    let done = flow::finish(bot, gc.id.0, user, draft, &picked, now_ms()).await?;
+    let text = match done {
+        Ok(Finished::Added(r)) => {
+            prompts::resource_added(lang, r.id, &r.title, gc.resources_channel.map(|c| c.0))
+        }
+        Ok(Finished::Edited(r)) => prompts::resource_edited(lang, r.id, &r.title),
+        Err(refusal) => refusal_text(lang, &refusal),
+    };
+    c.create_response(ctx, CreateInteractionResponse::Message(ephemeral(text)))
+        .await?;
+    Ok(())
+}
