@@ -399,7 +399,21 @@ async fn a_bad_link_is_refused_naming_the_field_and_what_was_typed_comes_back_to
         .unwrap();
     assert_eq!(posted.embeds[0]["title"], "Fil Santé Jeunes");
     // An over-long title is refused naming it (the modal's own limit is Discord's; a client
-    // that ignores it still gets a clear answer).
+    // that ignores it still gets a clear answer), and nothing is saved.
+    let ix = karim.slash("#discussion", "/ressource ajouter").unwrap();
+    w.sim.wait_response(&ix).await.unwrap();
+    let long = "t".repeat(150);
+    let submitted = karim
+        .submit_last_modal(&[("titre", &long), ("lien", "https://www.3018.fr")])
+        .unwrap();
+    let refused = w.sim.wait_response(&submitted).await.unwrap();
+    assert!(
+        refused.content.contains("« Titre »") && refused.content.contains("150"),
+        "{}",
+        refused.content
+    );
+    let listed = w.ask("lea", "/ressource liste").await;
+    assert!(!listed.content.contains("ttttt"), "{}", listed.content);
     w.stop().await;
 }
 

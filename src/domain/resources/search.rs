@@ -293,7 +293,8 @@ mod tests {
         ("job ete", 11),
         ("travail saisonier", 11),
         ("viol", 12),
-        ("ecoute anonyme", 2),
+        // "écoute anonyme" alone is ambiguous: the 3018 (#1) has "t'écoute" in its title.
+        ("ecoute anonyme sante", 2),
         ("mal-etre", 2),
     ];
 
