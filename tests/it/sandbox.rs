@@ -74,7 +74,7 @@ async fn the_demo_script_shows_the_alert_the_helpline_card_and_the_take() {
 
     let added = after("> @karim choose harassment");
     assert!(
-        added.contains("[#ressources] promeneur: ") && added.contains("Harcèlement : le 3018"),
+        added.contains("[#ressources] promeneur:") && added.contains("Harcèlement : le 3018"),
         "the resource was not posted:\n{added}"
     );
     let search = after("> @lea #discussion /ressource chercher requete:harcelemnt");
