@@ -186,13 +186,59 @@ fn drive(state: &mut State) {
         source_message: Some(alert),
     });
     let modal = json!({"custom_id": "close", "components": [{"type": 1, "components": [{"type": 4, "custom_id": "note", "value": "fait"}]}]});
-    state.create_interaction(NewInteraction {
+    let submitted = state.create_interaction(NewInteraction {
         kind: MODAL_SUBMIT,
         user_id: lea,
         channel_id: discussion,
         name: "close".into(),
         data: modal,
         source_message: None,
+    });
+    // The answer to a modal submission carries a menu; picking in it is a component
+    // interaction whose message names the modal's opener (the click above).
+    if let Some(ix) = state.interactions.get_mut(&submitted) {
+        ix.opened_by = Some(clicked);
+    }
+    let token = state.interactions[&submitted].token.clone();
+    let menu = json!({"type": 1, "components": [{"type": 3, "custom_id": "themes:1", "options": [{"label": "A", "value": "a"}]}]});
+    state
+        .interaction_callback(
+            submitted,
+            &token,
+            &json!({"type": 4, "data": {"content": "choisis", "flags": 64, "components": [menu]}}),
+            Vec::new(),
+        )
+        .expect("answer with a menu");
+    let answer = state.interactions[&submitted]
+        .original_message
+        .expect("the answer is a message");
+    let picked = state.create_interaction(NewInteraction {
+        kind: MESSAGE_COMPONENT,
+        user_id: lea,
+        channel_id: discussion,
+        name: "themes:1".into(),
+        data: json!({"custom_id": "themes:1", "component_type": 3, "values": ["a"]}),
+        source_message: Some(answer),
+    });
+    let token = state.interactions[&picked].token.clone();
+    state
+        .interaction_callback(
+            picked,
+            &token,
+            &json!({"type": 4, "data": {"content": "ok", "flags": 64, "components": [{"type": 1, "components": [{"type": 2, "style": 1, "label": "Corriger", "custom_id": "fix:1"}]}]}}),
+            Vec::new(),
+        )
+        .expect("answer with a button");
+    let fix = state.interactions[&picked]
+        .original_message
+        .expect("the answer is a message");
+    state.create_interaction(NewInteraction {
+        kind: MESSAGE_COMPONENT,
+        user_id: lea,
+        channel_id: discussion,
+        name: "fix:1".into(),
+        data: json!({"custom_id": "fix:1", "component_type": 2}),
+        source_message: Some(fix),
     });
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     std::mem::forget(_rx);

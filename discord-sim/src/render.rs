@@ -175,23 +175,13 @@ pub(crate) fn message(state: &State, message: &Message, gateway: bool) -> Value 
         }
     }
     if let Some(interaction) = &message.interaction {
-        value["interaction_metadata"] = json!({
-            "id": id(interaction.id),
-            "type": interaction.kind,
-            "user": user_by_id(state, interaction.user_id),
-            "authorizing_integration_owners": {},
-            "name": interaction.name,
-        });
-        if interaction.kind == 5 {
-            // A modal's answer: Discord also says which interaction opened the modal (the sim
-            // does not keep it; the command that opened it is the usual case).
-            value["interaction_metadata"]["triggering_interaction_metadata"] = json!({
-                "id": id(interaction.id),
-                "type": 2,
-                "user": user_by_id(state, interaction.user_id),
-                "authorizing_integration_owners": {},
-            });
-        }
+        value["interaction_metadata"] = interaction_metadata(
+            state,
+            interaction.id,
+            interaction.kind,
+            interaction.user_id,
+            &interaction.name,
+        );
     }
     if let Some(thread) = message.thread_id.and_then(|t| state.channels.get(&t)) {
         value["thread"] = channel(state, thread);
@@ -289,4 +279,31 @@ pub(crate) fn application(state: &State) -> Value {
         "rpc_origins": [],
         "tags": [],
     })
+}
+
+/// A message's `interaction_metadata`: a component's names the message the component was on
+/// (`interacted_message_id`), a modal submission's the interaction that opened the modal
+/// (`triggering_interaction_metadata`), as Discord sends them and serenity requires them.
+fn interaction_metadata(state: &State, ix_id: u64, kind: u8, user_id: u64, name: &str) -> Value {
+    let mut value = json!({
+        "id": id(ix_id),
+        "type": kind,
+        "user": user_by_id(state, user_id),
+        "authorizing_integration_owners": {},
+        "name": name,
+    });
+    let stored = state.interactions.get(&ix_id);
+    if let Some(source) = stored.and_then(|ix| ix.source_message) {
+        if kind == crate::ops::interactions::MESSAGE_COMPONENT {
+            value["interacted_message_id"] = id(source);
+        }
+    }
+    let opener = stored
+        .and_then(|ix| ix.opened_by)
+        .and_then(|o| state.interactions.get(&o));
+    if let Some(o) = opener.filter(|_| kind == crate::ops::interactions::MODAL_SUBMIT) {
+        value["triggering_interaction_metadata"] =
+            interaction_metadata(state, o.id, o.kind, o.user_id, &o.name);
+    }
+    value
 }

@@ -148,6 +148,9 @@ pub(crate) struct Interaction {
     pub(crate) original_message: Option<u64>,
     /// The modal the bot opened in answer (callback type 9), until the user submits it.
     pub(crate) modal: Option<Value>,
+    /// Modal submissions: the interaction whose modal this submits (Discord names it in the
+    /// answer's `interaction_metadata.triggering_interaction_metadata`).
+    pub(crate) opened_by: Option<u64>,
 }
 
 #[derive(Debug, Clone)]

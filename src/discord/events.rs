@@ -49,31 +49,27 @@ pub async fn handle(
             if let Some(c) = interaction.as_message_component() {
                 let span = info_span!("component", guild = ?c.guild_id.map(|g| g.get()),
                     user = c.user.id.get(), custom_id = %c.data.custom_id);
-                let handled = if c.data.custom_id.starts_with("question:") {
-                    commands::question::on_component(ctx, bot, c)
-                        .instrument(span)
-                        .await
-                } else {
-                    commands::alerte::on_component(ctx, bot, c)
-                        .instrument(span)
-                        .await
+                let handled = async {
+                    if c.data.custom_id.starts_with("question:") {
+                        return commands::question::on_component(ctx, bot, c).await;
+                    }
+                    commands::alerte::on_component(ctx, bot, c).await?;
+                    commands::ressource::on_component(ctx, bot, c).await
                 };
-                if let Err(e) = handled {
+                if let Err(e) = handled.instrument(span).await {
                     log_error("button", &e);
                 }
             } else if let Some(m) = interaction.as_modal_submit() {
                 let span = info_span!("modal", guild = ?m.guild_id.map(|g| g.get()),
                     user = m.user.id.get(), custom_id = %m.data.custom_id);
-                let handled = if m.data.custom_id.starts_with("question:") {
-                    commands::question::on_modal(ctx, bot, m)
-                        .instrument(span)
-                        .await
-                } else {
-                    commands::alerte::on_modal(ctx, bot, m)
-                        .instrument(span)
-                        .await
+                let handled = async {
+                    if m.data.custom_id.starts_with("question:") {
+                        return commands::question::on_modal(ctx, bot, m).await;
+                    }
+                    commands::alerte::on_modal(ctx, bot, m).await?;
+                    commands::ressource::on_modal(ctx, bot, m).await
                 };
-                if let Err(e) = handled {
+                if let Err(e) = handled.instrument(span).await {
                     log_error("modal", &e);
                 }
             }

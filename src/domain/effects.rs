@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::safety::Severity;
 
+/// The delivery priority of resource effects: after every alert effect.
+pub const RESOURCE_PRIORITY: i64 = 10;
+
 /// One outward effect. The JSON form is the outbox payload; `kind()` is its `kind` column.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -28,6 +31,12 @@ pub enum Effect {
     HelplineCard { alert_id: i64 },
     /// Remind the coordinators that the alert has not been taken.
     Escalate { alert_id: i64, step: i64 },
+    /// Post a new resource's embed in its guild's resources channel.
+    PostResource { resource_id: i64 },
+    /// Edit the posted resource to show it as of `version` or later.
+    RefreshResource { resource_id: i64, version: i64 },
+    /// Delete the posted embed of a retired resource.
+    DeleteResource { resource_id: i64 },
     /// Announce in the question channels that a permanence has started (one occurrence of a
     /// slot, by its UTC start).
     AnnouncePermanence { slot_id: i64, start_ms: i64 },
@@ -80,6 +89,9 @@ impl Effect {
             Effect::AnnouncePermanence { .. } => "announce_permanence",
             Effect::CreatePermanenceEvent { .. } => "create_permanence_event",
             Effect::DeletePermanenceEvent { .. } => "delete_permanence_event",
+            Effect::PostResource { .. } => "post_resource",
+            Effect::RefreshResource { .. } => "refresh_resource",
+            Effect::DeleteResource { .. } => "delete_resource",
         }
     }
 
@@ -119,6 +131,12 @@ impl Effect {
             Effect::QuestionNudge { question_id, step } => {
                 format!("question:{question_id}:nudge:{step}")
             }
+            Effect::PostResource { resource_id } => format!("resource:{resource_id}:post"),
+            Effect::RefreshResource {
+                resource_id,
+                version,
+            } => format!("resource:{resource_id}:refresh:v{version}"),
+            Effect::DeleteResource { resource_id } => format!("resource:{resource_id}:delete"),
         }
     }
 
@@ -147,6 +165,10 @@ impl Effect {
             // Announcements and the Events tab wait behind every alert.
             Effect::AnnouncePermanence { .. } => 9,
             Effect::CreatePermanenceEvent { .. } | Effect::DeletePermanenceEvent { .. } => 10,
+            // Resources are never urgent: they wait behind every alert.
+            Effect::PostResource { .. }
+            | Effect::RefreshResource { .. }
+            | Effect::DeleteResource { .. } => RESOURCE_PRIORITY,
         }
     }
 
@@ -165,7 +187,7 @@ impl Effect {
 mod tests {
     use super::*;
 
-    fn all() -> [Effect; 14] {
+    fn all() -> [Effect; 17] {
         [
             Effect::PostAlert { alert_id: 1 },
             Effect::RefreshAlert {
@@ -177,6 +199,12 @@ mod tests {
                 alert_id: 4,
                 step: 2,
             },
+            Effect::PostResource { resource_id: 1 },
+            Effect::RefreshResource {
+                resource_id: 1,
+                version: 2,
+            },
+            Effect::DeleteResource { resource_id: 1 },
             Effect::AnnouncePermanence {
                 slot_id: 1,
                 start_ms: 5,
@@ -250,7 +278,7 @@ mod tests {
     fn every_effect_has_its_own_dedup_key() {
         let keys: std::collections::BTreeSet<String> =
             all().iter().map(Effect::dedup_key).collect();
-        assert_eq!(keys.len(), 14);
+        assert_eq!(keys.len(), 17);
         let later = Effect::RefreshAlert {
             alert_id: 2,
             version: 6,

@@ -7,3 +7,5 @@ pub mod helpline;
 pub mod permanences;
 pub mod pseudonym;
 pub mod questions;
+pub mod resources;
+pub mod themes;

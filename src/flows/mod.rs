@@ -9,6 +9,7 @@ pub mod helpline;
 pub mod message;
 pub mod permanences;
 pub mod questions;
+pub mod resources;
 
 use crate::domain::alerts::Change;
 use crate::store::{alerts as alert_store, outbox, Tx};

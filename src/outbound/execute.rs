@@ -11,6 +11,7 @@ use crate::prompts;
 use crate::store::{alerts as alert_store, flags, now_ms};
 
 use super::render;
+use super::resources;
 use super::rest::{Rest, RestError, CANNOT_DM_USER};
 
 /// Why a delivery did not happen.
@@ -56,6 +57,11 @@ pub async fn execute(bot: &Bot, rest: &Rest, effect: &Effect) -> Result<(), Fail
         Effect::DeletePermanenceEvent { slot_id, start_ms } => {
             super::permanences::delete_event(bot, rest, slot_id, start_ms).await
         }
+        Effect::PostResource { resource_id } => resources::post(bot, rest, resource_id).await,
+        Effect::RefreshResource { resource_id, .. } => {
+            resources::refresh(bot, rest, resource_id).await
+        }
+        Effect::DeleteResource { resource_id } => resources::delete(bot, rest, resource_id).await,
     }
 }
 
@@ -99,7 +105,11 @@ async fn post_alert(bot: &Bot, rest: &Rest, alert_id: i64) -> Result<(), Failure
             .on_duty_now(),
         None => Vec::new(),
     };
-    let msg = render::alert_message(render::lang_for(gc), gc, &a, &flags, &on_duty, anonymous);
+    let lang = render::lang_for(gc);
+    let mut msg = render::alert_message(lang, gc, &a, &flags, &on_duty, anonymous);
+    if let Some(more) = alert_resources(bot, lang, &a).await {
+        msg = msg.add_embed(more);
+    }
     let id = rest.create_message(channel, &msg).await?;
     alert_store::set_delivered(bot.db.pool(), alert_id, channel, id, now_ms())
         .await
@@ -127,9 +137,24 @@ async fn refresh_alert(bot: &Bot, rest: &Rest, alert_id: i64) -> Result<(), Fail
     let gc = a.guild_id.and_then(|g| bot.config.guild(g));
     let flags = load_flags(bot, alert_id).await?;
     let anonymous = anonymous(bot, &flags).await?;
-    let edit = render::alert_edit(render::lang_for(gc), &a, &flags, anonymous);
+    let lang = render::lang_for(gc);
+    let mut edit = render::alert_edit(lang, &a, &flags, anonymous);
+    if let Some(more) = alert_resources(bot, lang, &a).await {
+        edit = edit.add_embed(more);
+    }
     rest.edit_message(channel, message, &edit).await?;
     Ok(())
+}
+
+/// The resources of the alert's categories, as a second embed under it.
+async fn alert_resources(
+    bot: &Bot,
+    lang: prompts::Lang,
+    a: &Alert,
+) -> Option<poise::serenity_prelude::CreateEmbed> {
+    let categories: Vec<_> = a.categories.iter().copied().collect();
+    let links = resources::for_alert(bot, a.guild_id, &categories).await;
+    resources::alert_embed(lang, &links)
 }
 
 async fn helpline(bot: &Bot, rest: &Rest, alert_id: i64) -> Result<(), Failure> {
@@ -152,6 +177,8 @@ async fn helpline(bot: &Bot, rest: &Rest, alert_id: i64) -> Result<(), Failure> 
         },
     };
     let text = prompts::helpline_card(lang, kind, &services);
+    let links = resources::for_alert(bot, a.guild_id, &categories).await;
+    let text = resources::card_with_resources(lang, text, &links);
     let result = async {
         let dm = rest.dm_channel(recipient).await?;
         rest.create_message(dm, &render::helpline_message(text, alert_id))

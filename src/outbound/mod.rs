@@ -9,4 +9,5 @@ pub mod execute;
 mod permanences;
 pub mod questions;
 pub mod render;
+pub mod resources;
 pub mod rest;

@@ -45,6 +45,8 @@ pub const THREAD_ARCHIVED: i64 = 50083;
 pub const THREAD_LOCKED: i64 = 160005;
 /// "A thread has already been created for this message".
 pub const THREAD_EXISTS: i64 = 160004;
+/// Discord's JSON error code for "Unknown Message" (already deleted).
+pub const UNKNOWN_MESSAGE: i64 = 10008;
 
 /// A minimal Discord REST client for the routes deliveries use.
 #[derive(Clone)]
@@ -89,7 +91,7 @@ impl Rest {
             .send(
                 reqwest::Method::POST,
                 &format!("/channels/{channel}/messages"),
-                body,
+                Some(body),
             )
             .await?;
         id_of(&v)
@@ -105,7 +107,7 @@ impl Rest {
         self.send(
             reqwest::Method::PATCH,
             &format!("/channels/{channel}/messages/{message}"),
-            body,
+            Some(body),
         )
         .await
         .map(|_| ())
@@ -125,7 +127,7 @@ impl Rest {
             .send(
                 reqwest::Method::POST,
                 &format!("/channels/{channel}/messages/{message}/threads"),
-                &body,
+                Some(&body),
             )
             .await?;
         id_of(&v)
@@ -141,7 +143,7 @@ impl Rest {
             .send(
                 reqwest::Method::POST,
                 &format!("/guilds/{guild}/scheduled-events"),
-                body,
+                Some(body),
             )
             .await?;
         id_of(&v)
@@ -152,17 +154,32 @@ impl Rest {
         self.send(
             reqwest::Method::DELETE,
             &format!("/guilds/{guild}/scheduled-events/{event}"),
-            &serde_json::Value::Null,
+            None::<&()>,
         )
         .await
         .map(|_| ())
+    }
+
+    /// DELETE /channels/{channel}/messages/{message}; a message already gone counts as deleted.
+    pub async fn delete_message(&self, channel: u64, message: u64) -> Result<(), RestError> {
+        let done = self
+            .send(
+                reqwest::Method::DELETE,
+                &format!("/channels/{channel}/messages/{message}"),
+                None::<&()>,
+            )
+            .await;
+        match done {
+            Err(RestError::Refused { code, .. }) if code == UNKNOWN_MESSAGE => Ok(()),
+            other => other.map(|_| ()),
+        }
     }
 
     /// POST /users/@me/channels: the DM channel with `user`.
     pub async fn dm_channel(&self, user: u64) -> Result<u64, RestError> {
         let body = serde_json::json!({ "recipient_id": user.to_string() });
         let v = self
-            .send(reqwest::Method::POST, "/users/@me/channels", &body)
+            .send(reqwest::Method::POST, "/users/@me/channels", Some(&body))
             .await?;
         id_of(&v)
     }
@@ -171,7 +188,7 @@ impl Rest {
         &self,
         method: reqwest::Method,
         path: &str,
-        body: &impl Serialize,
+        body: Option<&impl Serialize>,
     ) -> Result<Value, RestError> {
         let endpoint = Endpoint {
             method: limiter_method(&method),
@@ -194,15 +211,13 @@ impl Rest {
                 .unwrap_or(Duration::from_millis(250));
             return Err(RestError::RateLimited(wait.max(Duration::from_millis(10))));
         };
-        let request = self
+        let mut request = self
             .client
             .request(method, format!("{}{path}", self.base))
             .header(reqwest::header::AUTHORIZATION, &self.auth);
-        // A DELETE carries no body (`Value::Null` stands for none).
-        let request = match serde_json::to_value(body) {
-            Ok(Value::Null) => request,
-            _ => request.json(body),
-        };
+        if let Some(body) = body {
+            request = request.json(body);
+        }
         let sent = request.send().await;
         let resp = match sent {
             Ok(r) => r,

@@ -87,6 +87,61 @@ fn render_everything(lang: Lang) -> Vec<String> {
     out.push(unknown_outcome(lang, "bof"));
     render_questions(lang, &mut out);
     out.extend(render_permanences(lang));
+    out.extend(resource_texts(lang));
+    out
+}
+
+/// Every text of `/ressource`, its modal, its embed and the alert's resources.
+fn resource_texts(lang: Lang) -> Vec<String> {
+    use crate::domain::resources::{ChangeError, Field, FieldError, LinkProblem};
+    let line = ResourceLine {
+        id: 3,
+        title: "Harcèlement",
+        link: "https://www.3018.fr/",
+        themes: vec!["Harcèlement"],
+    };
+    let mut out = vec![
+        resource_modal_title(lang, None),
+        resource_modal_title(lang, Some(3)),
+        resource_themes_prompt(lang, "Harcèlement"),
+        resource_themes_placeholder(lang),
+        resource_added(lang, 3, "t", Some(9)),
+        resource_added(lang, 3, "t", None),
+        resource_edited(lang, 3, "t"),
+        resource_retired(lang, 3, "t"),
+        resource_fix_hint(lang),
+        resource_not_found(lang, "xyz"),
+        resource_draft_expired(lang),
+        resource_changed_meanwhile(lang, 3),
+        resource_search(lang, "harcelement", std::slice::from_ref(&line)),
+        resource_search(lang, "harcelement", &[]),
+        resource_list(lang, None, std::slice::from_ref(&line)),
+        resource_list(lang, Some("Harcèlement"), std::slice::from_ref(&line)),
+        resource_list(lang, None, &[]),
+        resource_embed_themes(lang),
+        resource_embed_footer(lang, 3),
+        resource_alert_field(lang),
+        resource_card_section(lang, &[("3018", "https://www.3018.fr/")]),
+    ];
+    for f in [Field::Title, Field::Link, Field::Description] {
+        out.push(resource_modal_label(lang, f));
+    }
+    for e in [
+        FieldError::Missing(Field::Title),
+        FieldError::TooLong {
+            field: Field::Description,
+            len: 1200,
+            max: 1000,
+        },
+        FieldError::BadLink(LinkProblem::NotHttp),
+        FieldError::BadLink(LinkProblem::Malformed),
+        FieldError::UnknownTheme("x".into()),
+    ] {
+        out.push(resource_field_error(lang, &e));
+    }
+    for e in [ChangeError::NotFound, ChangeError::Retired] {
+        out.push(resource_change_refused(lang, 3, e));
+    }
     out
 }
 

@@ -19,6 +19,7 @@ mod labels;
 mod permanence;
 mod question;
 mod registry;
+mod resource;
 pub mod text;
 
 use std::fmt;
@@ -31,6 +32,7 @@ pub use helpline::*;
 pub use labels::*;
 pub use permanence::*;
 pub use question::*;
+pub use resource::*;
 
 use registry::Template;
 

@@ -229,6 +229,19 @@ fn component_lines(post: &BotPost) -> Vec<String> {
     if !buttons.is_empty() {
         lines.push(format!("  buttons: {}", buttons.join(" ")));
     }
+    for menu in discord_components(&post.components)
+        .into_iter()
+        .filter(|c| c.get("type").and_then(Value::as_u64) == Some(3))
+    {
+        let options: Vec<String> = menu
+            .get("options")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|o| Some(format!("{} ({})", str_of(o, "label")?, str_of(o, "value")?)))
+            .collect();
+        lines.push(format!("  menu: {}", options.join(" | ")));
+    }
     if post.kind == PostKind::Modal {
         let fields: Vec<&str> = discord_components(&post.components)
             .into_iter()

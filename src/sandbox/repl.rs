@@ -128,13 +128,6 @@ impl Sandbox {
                 self.started(started.id, user);
                 self.last_place.insert(user.clone(), place);
             }
-            Action::Modal { user, field, text } => {
-                let started = self
-                    .sim
-                    .user(user)
-                    .submit_last_modal(&[(field.as_str(), text.as_str())])?;
-                self.started(started.id, user);
-            }
             Action::Click {
                 user,
                 target,
@@ -142,6 +135,20 @@ impl Sandbox {
             } => {
                 let (message, label) = self.click_target(*target, label)?;
                 let started = self.sim.user(user).click(message, &label)?;
+                self.started(started.id, user);
+            }
+            Action::Form { user, fields } => {
+                let fields: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(n, v)| (n.as_str(), v.as_str()))
+                    .collect();
+                let started = self.sim.user(user).submit_last_modal(&fields)?;
+                self.started(started.id, user);
+            }
+            Action::Choose { user, values } => {
+                let (message, custom_id) = self.menu_target()?;
+                let values: Vec<&str> = values.iter().map(String::as_str).collect();
+                let started = self.sim.user(user).select(message, &custom_id, &values)?;
                 self.started(started.id, user);
             }
             Action::Wait(_) | Action::Expect(_) | Action::Help | Action::Quit => {}
@@ -159,6 +166,34 @@ impl Sandbox {
                 .ok_or_else(|| SimError::UnknownChannel("thread".into())),
             other => Ok(other.clone()),
         }
+    }
+
+    /// The bot's latest message with a select menu, and the menu's custom_id.
+    fn menu_target(&self) -> Result<(u64, String), SimError> {
+        fn menu(value: &serde_json::Value) -> Option<String> {
+            match value {
+                serde_json::Value::Array(items) => items.iter().find_map(menu),
+                serde_json::Value::Object(map) => {
+                    if map.get("type").and_then(serde_json::Value::as_u64) == Some(3) {
+                        return map
+                            .get("custom_id")
+                            .and_then(serde_json::Value::as_str)
+                            .map(str::to_string);
+                    }
+                    map.get("components").and_then(menu)
+                }
+                _ => None,
+            }
+        }
+        self.sim
+            .posts()
+            .into_iter()
+            .rev()
+            .find_map(|post| Some((post.message_id?, post.components.iter().find_map(menu)?)))
+            .ok_or_else(|| SimError::NoSuchButton {
+                label: "a menu".to_string(),
+                available: Vec::new(),
+            })
     }
 
     fn started(&self, interaction: u64, user: &str) {

@@ -6,11 +6,12 @@
 //! @lea #discussion: salut                 post in a channel or thread
 //! @lea dm: j'ai une question              DM the bot
 //! @karim thread: bonjour                  post in the newest thread (a question's)
-//! @lea modal question: mon texte          submit the form the bot last opened for lea
 //! @karim /alerte liste                    run a slash command (where the user last acted)
 //! @karim #coordination /aide              ... or in a given place
 //! @karim click last Je prends             click a button on the bot's latest message with it
 //! @karim click 1234567890 Clore           ... or on a message by id
+//! @karim form titre=3018 | lien=https://… fill in the form (modal) the bot opened
+//! @karim choose harassment, distress      pick values in the bot's latest menu
 //! wait 500                                wait half a second
 //! expect Alerte                           wait (10 s at most) for a bot post containing "Alerte"
 //! help                                    show this
@@ -82,11 +83,16 @@ pub enum Action {
         target: Target,
         label: String,
     },
-    /// Submits the form (modal) the bot last opened for the user, one text field.
-    Modal {
+    /// Fill in and submit the latest form (modal) the bot opened for the user.
+    Form {
         user: String,
-        field: String,
-        text: String,
+        /// (field id, value), e.g. ("lien", "https://www.3018.fr").
+        fields: Vec<(String, String)>,
+    },
+    /// Pick values in the menu on the bot's latest message that has one.
+    Choose {
+        user: String,
+        values: Vec<String>,
     },
     Wait(Duration),
     Expect(String),
@@ -108,9 +114,10 @@ pub const SYNTAX: &str = concat!(
     "  @USER #CHANNEL: TEXT           post as USER (e.g. @lea #discussion: salut)\n",
     "  @USER dm: TEXT                 send the bot a DM as USER\n",
     "  @USER thread: TEXT             post in the newest thread (e.g. a question's)\n",
-    "  @USER modal FIELD: TEXT        fill and submit the form the bot opened for USER\n",
     "  @USER [#CHANNEL|dm] /COMMAND   run a slash command (e.g. @karim /alerte liste)\n",
     "  @USER click last|ID LABEL      click a button (e.g. @karim click last Je prends)\n",
+    "  @USER form F=V | F=V ...       fill in the form the bot opened (e.g. titre=3018 | lien=https://3018.fr)\n",
+    "  @USER choose V, V ...          pick values in the bot's latest menu (e.g. harassment)\n",
     "  wait MS                        wait MS milliseconds\n",
     "  expect TEXT                    wait for a bot post containing TEXT (10 s at most)\n",
     "  help                           this help, with the demo's users and channels\n",
@@ -196,15 +203,30 @@ fn parse_user_action(user: &str, rest: &str) -> Result<Action, ParseError> {
             label,
         });
     }
-    if let Some(modal) = rest.strip_prefix("modal ") {
-        let Some((field, text)) = modal.split_once(':') else {
-            return Err(error("modal: expected `modal FIELD: TEXT`"));
-        };
-        return Ok(Action::Modal {
-            user,
-            field: field.trim().to_string(),
-            text: text.trim().to_string(),
-        });
+    if let Some(form) = rest.strip_prefix("form ") {
+        let fields = form
+            .split(" | ")
+            .map(|pair| match pair.split_once('=') {
+                Some((name, value)) if !name.trim().is_empty() => {
+                    Ok((name.trim().to_string(), value.trim().to_string()))
+                }
+                _ => Err(error(format!(
+                    "form: expected `field=value | field=value`, got {pair:?}"
+                ))),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(Action::Form { user, fields });
+    }
+    if let Some(choose) = rest.strip_prefix("choose ") {
+        let values: Vec<String> = choose
+            .split(',')
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .collect();
+        if values.is_empty() {
+            return Err(error("choose: which values? e.g. `choose harassment`"));
+        }
+        return Ok(Action::Choose { user, values });
     }
     if rest.starts_with('/') {
         return Ok(Action::Slash {
@@ -285,20 +307,18 @@ mod tests {
     }
 
     #[test]
-    fn a_thread_post_and_a_modal_parse() {
+    fn a_post_in_the_newest_thread_parses() {
         assert_eq!(
             parse_line("@karim thread: bonjour").unwrap(),
             Some(post("karim", Place::LastThread, "bonjour"))
         );
-        assert_eq!(
-            parse_line("@lea modal question: est-ce normal ?").unwrap(),
-            Some(Action::Modal {
-                user: "lea".into(),
-                field: "question".into(),
-                text: "est-ce normal ?".into()
+        assert!(matches!(
+            parse_line("@karim thread /repondre texte:salut").unwrap(),
+            Some(Action::Slash {
+                place: Some(Place::LastThread),
+                ..
             })
-        );
-        assert!(parse_line("@lea modal question").is_err());
+        ));
     }
 
     fn channel(name: &str) -> Place {
@@ -359,6 +379,23 @@ mod tests {
                     user: "karim".into(),
                     target: Target::Id(42),
                     label: "Clore".into(),
+                },
+            ),
+            (
+                "@karim form titre=Le 3018 | lien=https://www.3018.fr",
+                Action::Form {
+                    user: "karim".into(),
+                    fields: vec![
+                        ("titre".into(), "Le 3018".into()),
+                        ("lien".into(), "https://www.3018.fr".into()),
+                    ],
+                },
+            ),
+            (
+                "@karim choose harassment, distress",
+                Action::Choose {
+                    user: "karim".into(),
+                    values: vec!["harassment".into(), "distress".into()],
                 },
             ),
             ("wait 250", Action::Wait(Duration::from_millis(250))),

@@ -15,6 +15,7 @@ pub mod job_runs;
 pub mod outbox;
 pub mod permanences;
 pub mod questions;
+pub mod resources;
 
 use std::str::FromStr;
 use std::time::Duration;

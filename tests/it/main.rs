@@ -7,6 +7,7 @@ mod flood;
 mod harassment;
 mod permanences;
 mod questions;
+mod resources;
 mod sandbox;
 mod scheduler;
 mod store;

@@ -92,7 +92,7 @@ async fn the_demo_script_shows_the_alert_the_helpline_card_and_the_take() {
             "no {shown:?} after the open question:\n{open}"
         );
     }
-    let anonymous = after("> @ines modal question:");
+    let anonymous = after("> @ines form question=");
     let private = after("> @sami dm:");
     let anonymous = &anonymous[..anonymous.len() - private.len()];
     assert!(anonymous.contains("Question anonyme"), "{anonymous}");
@@ -114,6 +114,16 @@ async fn the_demo_script_shows_the_alert_the_helpline_card_and_the_take() {
             "no {shown:?} after the private question:\n{private}"
         );
     }
+    let added = after("> @karim choose harassment");
+    assert!(
+        added.contains("[#ressources] promeneur:") && added.contains("Harcèlement : le 3018"),
+        "the resource was not posted:\n{added}"
+    );
+    let search = after("> @lea #discussion /ressource chercher requete:harcelemnt");
+    assert!(
+        search.contains("[only lea sees this]") && search.contains("Harcèlement : le 3018"),
+        "the search with a typo found nothing:\n{search}"
+    );
 
     let volatile = regex::Regex::new(r"\d{15,}|\d{4}-\d{2}-\d{2}").expect("a valid pattern");
     assert!(

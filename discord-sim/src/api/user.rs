@@ -275,7 +275,7 @@ impl SimUser {
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();
-            Ok(start(
+            let submitted = start(
                 state,
                 NewInteraction {
                     kind: MODAL_SUBMIT,
@@ -285,7 +285,11 @@ impl SimUser {
                     data,
                     source_message: origin.source_message,
                 },
-            ))
+            );
+            if let Some(ix) = state.interactions.get_mut(&submitted.id) {
+                ix.opened_by = Some(origin.id);
+            }
+            Ok(submitted)
         })
     }
 

@@ -48,6 +48,7 @@ impl State {
             response: None,
             original_message: None,
             modal: None,
+            opened_by: None,
         };
         let payload = self.interaction_json(&interaction);
         self.interactions.insert(id, interaction);

@@ -207,7 +207,7 @@ fn alert_url(gc: &GuildConfig, a: &Alert) -> String {
     }
 }
 
-fn is_staff_member(gc: &GuildConfig, member: Option<&serenity::Member>) -> bool {
+pub(super) fn is_staff_member(gc: &GuildConfig, member: Option<&serenity::Member>) -> bool {
     member.is_some_and(|m| {
         gc.staff_role_ids()
             .any(|r| m.roles.iter().any(|x| x.get() == r))

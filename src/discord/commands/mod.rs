@@ -5,6 +5,7 @@ pub mod alerte;
 mod localize;
 pub mod permanence;
 pub mod question;
+pub mod ressource;
 
 use super::{Data, Error};
 
@@ -18,6 +19,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         permanence::permanence(),
         permanence::permanences(),
         permanence::qui_est_la(),
+        ressource::ressource(),
     ];
     for c in &mut commands {
         localize::localize(c, "");
