@@ -50,6 +50,9 @@ pub async fn handle(
                 let span = info_span!("component", guild = ?c.guild_id.map(|g| g.get()),
                     user = c.user.id.get(), custom_id = %c.data.custom_id);
                 let handled = async {
+                    if c.data.custom_id.starts_with("question:guild:") {
+                        return questions::on_guild_chosen(ctx, bot, c).await;
+                    }
                     if c.data.custom_id.starts_with("question:") {
                         return commands::question::on_component(ctx, bot, c).await;
                     }

@@ -2,7 +2,11 @@
 //! staff member's message in a question's thread, a DM to the bot (a private question).
 
 use poise::serenity_prelude as serenity;
-use serenity::{CreateAllowedMentions, CreateMessage, Message};
+use serenity::{
+    ComponentInteraction, ComponentInteractionDataKind, CreateActionRow, CreateAllowedMentions,
+    CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage, CreateSelectMenu,
+    CreateSelectMenuKind, CreateSelectMenuOption, Message,
+};
 use tracing::warn;
 
 use crate::bot::Bot;
@@ -81,8 +85,15 @@ pub async fn on_guild_message(
 /// `Other` when no guild of theirs takes private questions: the DM is then scanned as before.
 pub async fn on_dm(ctx: &serenity::Context, bot: &Bot, m: &Message) -> anyhow::Result<Seen> {
     let user = m.author.id.get();
-    let Some((gc, channel)) = home(ctx, bot, user).await? else {
-        return Ok(Seen::Other);
+    let (gc, channel) = match home(ctx, bot, user).await? {
+        Home::None => return Ok(Seen::Other),
+        Home::One(gc, channel) => (gc, channel),
+        Home::Several(guilds) => {
+            // Which team? The young person chooses; the DM is relayed once they have. Meanwhile
+            // it is scanned as any DM, so a worrying one never waits on the choice.
+            ask_which_guild(ctx, m, &guilds).await;
+            return Ok(Seen::Other);
+        }
     };
     let lang = lang_for(Some(gc));
     if m.content.trim().is_empty() {
@@ -107,23 +118,28 @@ pub async fn on_dm(ctx: &serenity::Context, bot: &Bot, m: &Message) -> anyhow::R
     Ok(Seen::PrivateQuestion)
 }
 
-/// The guild a young person's private question goes to: the one of their running question,
-/// else the first configured guild with a private questions channel they are a member of.
-async fn home<'a>(
-    ctx: &serenity::Context,
-    bot: &'a Bot,
-    user: u64,
-) -> anyhow::Result<Option<(&'a GuildConfig, u64)>> {
+/// Where a young person's private question goes.
+enum Home<'a> {
+    /// No guild of theirs takes private questions.
+    None,
+    /// Their running question's guild, or the one guild of theirs that takes them.
+    One(&'a GuildConfig, u64),
+    /// Several guilds of theirs take them: they choose.
+    Several(Vec<&'a GuildConfig>),
+}
+
+async fn home<'a>(ctx: &serenity::Context, bot: &'a Bot, user: u64) -> anyhow::Result<Home<'a>> {
     let with_channel = |g: &'a GuildConfig| g.private_questions_channel.map(|c| (g, c.0));
     if let Some(q) = flow::running_private(bot, user).await? {
-        if let Some(found) = bot.config.guild(q.guild_id).and_then(with_channel) {
-            return Ok(Some(found));
+        if let Some((g, c)) = bot.config.guild(q.guild_id).and_then(with_channel) {
+            return Ok(Home::One(g, c));
         }
     }
+    let mut theirs = Vec::new();
     for g in &bot.config.guilds {
-        let Some(found) = with_channel(g) else {
+        if g.private_questions_channel.is_none() {
             continue;
-        };
+        }
         let gid = serenity::GuildId::new(g.id.0);
         let uid = serenity::UserId::new(user);
         let cached = ctx
@@ -132,8 +148,96 @@ async fn home<'a>(
             .map(|guild| guild.members.contains_key(&uid))
             .unwrap_or(false);
         if cached || gid.member(ctx, uid).await.is_ok() {
-            return Ok(Some(found));
+            theirs.push(g);
         }
     }
-    Ok(None)
+    Ok(match theirs.as_slice() {
+        [] => Home::None,
+        [g] => with_channel(g).map_or(Home::None, |(g, c)| Home::One(g, c)),
+        _ => Home::Several(theirs),
+    })
+}
+
+/// The guild's name as Discord knows it (the cache, else its id).
+fn guild_name(ctx: &serenity::Context, guild: u64) -> String {
+    ctx.cache
+        .guild(serenity::GuildId::new(guild))
+        .map(|g| g.name.clone())
+        .unwrap_or_else(|| guild.to_string())
+}
+
+/// Asks, by DM, which guild's team the young person writes to (a menu).
+async fn ask_which_guild(ctx: &serenity::Context, m: &Message, guilds: &[&GuildConfig]) {
+    let lang = lang_for(guilds.first().copied());
+    let options: Vec<CreateSelectMenuOption> = guilds
+        .iter()
+        .take(25)
+        .map(|g| {
+            let name = prompts::text::truncate_chars(&guild_name(ctx, g.id.0), 100);
+            CreateSelectMenuOption::new(name, g.id.0.to_string())
+        })
+        .collect();
+    let menu = CreateSelectMenu::new(
+        format!("question:guild:{}", m.id.get()),
+        CreateSelectMenuKind::String { options },
+    );
+    let ask = CreateMessage::new()
+        .content(prompts::question_choose_guild(lang))
+        .components(vec![CreateActionRow::SelectMenu(menu)])
+        .allowed_mentions(CreateAllowedMentions::new());
+    if let Err(e) = m.channel_id.send_message(ctx, ask).await {
+        warn!(error = %e, "asking a young person which team to write to failed");
+    }
+}
+
+/// The young person chose a guild for the DM named in the menu's id: the DM opens (or joins)
+/// their private question there.
+pub async fn on_guild_chosen(
+    ctx: &serenity::Context,
+    bot: &Bot,
+    c: &ComponentInteraction,
+) -> anyhow::Result<()> {
+    let Some(dm_id) = c
+        .data
+        .custom_id
+        .strip_prefix("question:guild:")
+        .and_then(|i| i.parse::<u64>().ok())
+    else {
+        return Ok(());
+    };
+    let chosen = match &c.data.kind {
+        ComponentInteractionDataKind::StringSelect { values } => values.first().cloned(),
+        _ => None,
+    };
+    let Some(gc) = chosen
+        .and_then(|v| v.parse::<u64>().ok())
+        .and_then(|g| bot.config.guild(g))
+    else {
+        return Ok(());
+    };
+    let Some(channel) = gc.private_questions_channel.map(|c| c.0) else {
+        return Ok(());
+    };
+    let m = c
+        .channel_id
+        .message(ctx, serenity::MessageId::new(dm_id))
+        .await?;
+    let dm = flow::Dm {
+        user_id: c.user.id.get(),
+        dm_channel_id: c.channel_id.get(),
+        message_id: dm_id,
+        content: &m.content,
+        at: m.timestamp.timestamp_millis(),
+    };
+    flow::private_dm(bot, gc.id.0, channel, &dm).await?;
+    let lang = lang_for(Some(gc));
+    let done = CreateInteractionResponseMessage::new()
+        .content(prompts::question_guild_chosen(
+            lang,
+            &prompts::text::sanitize(&guild_name(ctx, gc.id.0)),
+        ))
+        .components(Vec::new());
+    c.create_response(ctx, CreateInteractionResponse::UpdateMessage(done))
+        .await?;
+    Ok(())
 }

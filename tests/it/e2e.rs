@@ -22,15 +22,25 @@ impl World {
 
     /// The bot on `guild` (the demo guild, or one built from it).
     pub(crate) async fn start_in(guild: discord_sim::GuildSpec, extra: &str) -> World {
+        let extra = extra.to_owned();
+        World::start_with(vec![guild], move |_| extra).await
+    }
+
+    /// The bot on several guilds (the demo guild first); `extra` writes the configuration
+    /// added before the demo guild's table (the other guilds' tables), from the sim's ids.
+    pub(crate) async fn start_with(
+        guilds: Vec<discord_sim::GuildSpec>,
+        extra: impl FnOnce(&SimHandle) -> String,
+    ) -> World {
         // The bot's warnings and errors help when a test fails.
         promeneur::telemetry::init(
             promeneur::telemetry::LogFormat::Text,
             Some("promeneur=warn"),
         );
-        let sim = Sim::start([guild]).await.expect("discord-sim starts");
+        let sim = Sim::start(guilds).await.expect("discord-sim starts");
         let dir = tempfile::tempdir().expect("temp dir");
         let url = format!("sqlite://{}", dir.path().join("bot.db").display());
-        let config = demo_config(&sim, &url, extra).expect("demo config");
+        let config = demo_config(&sim, &url, &extra(&sim)).expect("demo config");
         let bot = RunningBot::start(config).await.expect("the bot builds");
         sim.wait_connected().await.expect("the bot connects");
         sim.wait_command("alerte")

@@ -319,6 +319,106 @@ async fn a_private_question_is_relayed_both_ways_notes_stay_and_closing_tells_th
 }
 
 #[tokio::test]
+async fn a_private_thread_deleted_by_hand_is_reopened_at_the_next_dm() {
+    let w = World::start("").await;
+    w.sim
+        .user("sami")
+        .dm("bonjour, une question sur le BAFA")
+        .unwrap();
+    let (thread, _) = thread_named(&w, "#questions-privees", "Question privée").await;
+    w.sim
+        .wait_message_in("#questions-privees", |p| p.content.contains("BAFA"))
+        .await
+        .unwrap();
+    assert!(w.sim.delete_thread(thread));
+    w.sim.user("sami").dm("vous êtes là ?").unwrap();
+    let relayed = w
+        .sim
+        .wait_message_in("#questions-privees", |p| {
+            p.kind == PostKind::Created && p.content.contains("vous êtes là")
+        })
+        .await
+        .unwrap();
+    assert_ne!(relayed.channel_id, thread, "a new thread");
+    let said = w
+        .sim
+        .messages(
+            &w.sim
+                .channel_label(relayed.channel_id)
+                .rsplit(" > ")
+                .next()
+                .unwrap()
+                .to_string(),
+        )
+        .unwrap();
+    assert!(
+        said.iter()
+            .any(|m| m.content.contains("supprimé ou verrouillé")),
+        "the new thread says so: {said:?}"
+    );
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn a_young_person_in_two_guilds_chooses_which_team_gets_the_private_question() {
+    let lyon = discord_sim::GuildSpec::new("Promeneurs de Lyon")
+        .role("Promeneur Lyon")
+        .private_channel("alertes-lyon", &["Promeneur Lyon"])
+        .private_channel("privees-lyon", &["Promeneur Lyon"])
+        .member("hugo", &["Promeneur Lyon"])
+        .member("lea", &[]);
+    let w = World::start_with(vec![discord_sim::demo::demo_guild(), lyon], |sim| {
+        format!(
+            "[[guilds]]\nid = {}\nalert_channel = {}\npromeneur_role = {}\nprivate_questions_channel = {}\n",
+            sim.guild_id("Promeneurs de Lyon").unwrap(),
+            sim.channel_id("#alertes-lyon").unwrap(),
+            sim.role_id("Promeneur Lyon").unwrap(),
+            sim.channel_id("#privees-lyon").unwrap(),
+        )
+    })
+    .await;
+    let dm = w
+        .sim
+        .user("lea")
+        .dm("bonjour, je peux parler à quelqu'un de Lyon ?")
+        .unwrap();
+    let menu = w
+        .sim
+        .wait_dm("lea", |p| p.content.contains("plusieurs serveurs"))
+        .await
+        .unwrap();
+    assert!(
+        w.sim.threads_of("#privees-lyon").unwrap().is_empty(),
+        "nothing relayed before she chooses"
+    );
+    let lyon_id = w.sim.guild_id("Promeneurs de Lyon").unwrap().to_string();
+    let ix = w
+        .sim
+        .user("lea")
+        .select(
+            menu.message_id.unwrap(),
+            &format!("question:guild:{dm}"),
+            &[&lyon_id],
+        )
+        .unwrap();
+    w.sim.wait_response(&ix).await.unwrap();
+    let relayed = w
+        .sim
+        .wait_message_in("#privees-lyon", |p| p.content.contains("de Lyon"))
+        .await
+        .unwrap();
+    assert!(relayed.content.starts_with("**Jeune**"));
+    // Her next DM joins that question without asking again.
+    w.sim.user("lea").dm("c'est pour un stage").unwrap();
+    w.sim
+        .wait_message_in("#privees-lyon", |p| p.content.contains("pour un stage"))
+        .await
+        .unwrap();
+    assert!(w.sim.threads_of("#questions-privees").unwrap().is_empty());
+    w.stop().await;
+}
+
+#[tokio::test]
 async fn a_long_answer_is_split_and_closed_dms_leave_it_in_the_thread() {
     let w = World::start("").await;
     w.sim

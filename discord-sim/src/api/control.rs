@@ -89,4 +89,28 @@ impl SimHandle {
     pub fn gateway_stats(&self) -> GatewayStats {
         self.read(|s| s.hub.stats)
     }
+
+    /// Deletes a thread as a moderator would by hand (THREAD_DELETE); its messages go with it
+    /// and any later call on it answers 10003 Unknown Channel. `false` if it is not a thread.
+    pub fn delete_thread(&self, thread_id: u64) -> bool {
+        self.shared.mutate(|s| {
+            let Some(thread) = s.channels.get(&thread_id).filter(|c| c.is_thread()) else {
+                return false;
+            };
+            let data = serde_json::json!({
+                "id": thread_id.to_string(),
+                "guild_id": thread.guild_id.map(|g| g.to_string()),
+                "parent_id": thread.parent_id.map(|p| p.to_string()),
+                "type": thread.kind,
+            });
+            let guild_id = thread.guild_id;
+            s.channels.remove(&thread_id);
+            if let Some(guild) = guild_id.and_then(|g| s.guilds.get_mut(&g)) {
+                guild.channel_ids.retain(|c| *c != thread_id);
+            }
+            s.messages.retain(|_, m| m.channel_id != thread_id);
+            s.hub.dispatch("THREAD_DELETE", &data);
+            true
+        })
+    }
 }
