@@ -343,12 +343,11 @@ async fn a_private_thread_deleted_by_hand_is_reopened_at_the_next_dm() {
     let said = w
         .sim
         .messages(
-            &w.sim
+            w.sim
                 .channel_label(relayed.channel_id)
                 .rsplit(" > ")
                 .next()
-                .unwrap()
-                .to_string(),
+                .unwrap(),
         )
         .unwrap();
     assert!(
