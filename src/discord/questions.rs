@@ -50,7 +50,16 @@ pub async fn on_guild_message(
             return Ok(Seen::Other); // staff announcements are not questions
         }
         if m.content.trim().is_empty() {
-            return Ok(Seen::Other); // an attachment alone: nothing to title or answer
+            // A picture or a file alone: nothing to title or answer; say so privately.
+            if !m.attachments.is_empty() || !m.sticker_items.is_empty() {
+                let say = CreateMessage::new()
+                    .content(prompts::question_text_only(gc.language))
+                    .allowed_mentions(CreateAllowedMentions::new());
+                if let Err(e) = m.author.direct_message(ctx, say).await {
+                    warn!(error = %e, "telling a young person to ask in words failed");
+                }
+            }
+            return Ok(Seen::Other);
         }
         let asked = OpenAsked {
             guild_id,
