@@ -34,6 +34,16 @@ fn thread_effect(q_id: i64, generation: i64) -> Effect {
     }
 }
 
+/// A new question's log line ("asked", with where) and its first thread to open.
+async fn asked(tx: &mut Tx, id: i64, place: Option<&str>, at: i64) -> anyhow::Result<Question> {
+    let q = store::get(&mut **tx, id)
+        .await?
+        .context("the new question")?;
+    store::log(&mut **tx, &q, EventKind::Asked, None, place, at).await?;
+    enqueue(tx, &thread_effect(id, 0), at).await?;
+    Ok(q)
+}
+
 /// A young person's top-level message in a question channel.
 #[derive(Debug, Clone)]
 pub struct OpenAsked<'a> {
@@ -65,19 +75,7 @@ pub async fn open_public(bot: &Bot, m: &OpenAsked<'_>) -> anyhow::Result<Option<
     let Some(id) = store::insert(&mut *tx, &new).await? else {
         return Ok(None);
     };
-    let q = store::get(&mut *tx, id)
-        .await?
-        .context("the new question")?;
-    store::log(
-        &mut *tx,
-        &q,
-        EventKind::Asked,
-        None,
-        Some(&m.channel_id.to_string()),
-        m.at,
-    )
-    .await?;
-    enqueue(&mut tx, &thread_effect(id, 0), m.at).await?;
+    asked(&mut tx, id, Some(&m.channel_id.to_string()), m.at).await?;
     tx.commit().await?;
     bot.outbox_ready.notify_one();
     Ok(Some(id))
@@ -128,19 +126,7 @@ pub async fn ask_anonymous(
         at,
     };
     store::insert_message(&mut *tx, &words).await?;
-    let q = store::get(&mut *tx, id)
-        .await?
-        .context("the new question")?;
-    store::log(
-        &mut *tx,
-        &q,
-        EventKind::Asked,
-        None,
-        Some(&channel_id.to_string()),
-        at,
-    )
-    .await?;
-    enqueue(&mut tx, &thread_effect(id, 0), at).await?;
+    asked(&mut tx, id, Some(&channel_id.to_string()), at).await?;
     tx.commit().await?;
     bot.outbox_ready.notify_one();
     Ok(id)
@@ -196,11 +182,7 @@ pub async fn private_dm(
             };
             match store::insert(&mut *tx, &new).await? {
                 Some(id) => {
-                    let q = store::get(&mut *tx, id)
-                        .await?
-                        .context("the new question")?;
-                    store::log(&mut *tx, &q, EventKind::Asked, None, None, at).await?;
-                    enqueue(&mut tx, &thread_effect(id, 0), at).await?;
+                    let q = asked(&mut tx, id, None, at).await?;
                     let notice = Effect::QuestionNotice {
                         question_id: id,
                         notice: Notice::Opened,

@@ -189,7 +189,7 @@ pub(super) async fn staff_guard(ctx: Context<'_>) -> Result<Option<(&GuildConfig
     Ok(Some((gc, lang)))
 }
 
-async fn reply(ctx: Context<'_>, text: String) -> Result<(), Error> {
+pub(super) async fn reply(ctx: Context<'_>, text: String) -> Result<(), Error> {
     ctx.send(poise::CreateReply::default().content(text).ephemeral(true))
         .await?;
     Ok(())
@@ -214,7 +214,7 @@ pub(super) fn is_staff_member(gc: &GuildConfig, member: Option<&serenity::Member
     })
 }
 
-fn ephemeral(text: String) -> CreateInteractionResponse {
+pub(super) fn ephemeral(text: String) -> CreateInteractionResponse {
     CreateInteractionResponse::Message(
         CreateInteractionResponseMessage::new()
             .content(text)

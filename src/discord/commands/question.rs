@@ -22,6 +22,7 @@ use crate::prompts::{self, Lang};
 use crate::store::now_ms;
 
 use super::super::{Context, Error};
+use super::alerte::{ephemeral, is_staff_member, reply, staff_guard};
 
 /// The id of the anonymous question's modal.
 const ANONYMOUS_MODAL: &str = "question:anonymous";
@@ -281,46 +282,6 @@ fn take_answer(lang: Lang, id: i64, _by: u64, r: Result<Question, QuestionError>
         Ok(_) => prompts::question_taken_ok(lang, id),
         Err(e) => refusal(lang, id, e),
     }
-}
-
-/// The guild and language when the author is staff; otherwise the polite refusal.
-async fn staff_guard(ctx: Context<'_>) -> Result<Option<(&GuildConfig, Lang)>, Error> {
-    let gc = guild(&ctx);
-    let lang = lang_for(gc);
-    let Some(gc) = gc else {
-        reply(ctx, prompts::not_staff(lang)).await?;
-        return Ok(None);
-    };
-    let roles: Vec<u64> = match ctx.author_member().await {
-        Some(m) => m.roles.iter().map(|r| r.get()).collect(),
-        None => Vec::new(),
-    };
-    if !gc.staff_role_ids().any(|r| roles.contains(&r)) {
-        reply(ctx, prompts::not_staff(lang)).await?;
-        return Ok(None);
-    }
-    Ok(Some((gc, lang)))
-}
-
-async fn reply(ctx: Context<'_>, text: String) -> Result<(), Error> {
-    ctx.send(poise::CreateReply::default().content(text).ephemeral(true))
-        .await?;
-    Ok(())
-}
-
-fn ephemeral(text: String) -> CreateInteractionResponse {
-    CreateInteractionResponse::Message(
-        CreateInteractionResponseMessage::new()
-            .content(text)
-            .ephemeral(true),
-    )
-}
-
-fn is_staff_member(gc: &GuildConfig, member: Option<&serenity::Member>) -> bool {
-    member.is_some_and(|m| {
-        gc.staff_role_ids()
-            .any(|r| m.roles.iter().any(|x| x.get() == r))
-    })
 }
 
 /// "Je prends" on a question's acknowledgement: staff only.
