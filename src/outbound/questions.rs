@@ -140,8 +140,12 @@ async fn thread(bot: &Bot, rest: &Rest, id: i64, generation: i64) -> Result<(), 
             }
             Way::Private => {
                 let head = prompts::question_private_head(lang, id, &private_label(&q));
+                let reply = CreateButton::new(format!("question:reply:{id}"))
+                    .label(prompts::question_button_reply(lang))
+                    .style(serenity::ButtonStyle::Primary);
                 let msg = CreateMessage::new()
                     .content(head)
+                    .components(vec![CreateActionRow::Buttons(vec![reply])])
                     .nonce(nonce(format!("qhead-{id}-{generation}")))
                     .enforce_nonce(true)
                     .allowed_mentions(no_pings());

@@ -299,6 +299,9 @@ fn render_questions(lang: Lang, out: &mut Vec<String>) {
     out.push(question_guild_chosen(lang, "Promeneurs"));
     out.push(question_text_only(lang));
     out.push(question_helplines_meanwhile(lang));
+    out.push(question_button_reply(lang));
+    out.push(question_reply_modal_title(lang));
+    out.push(question_reply_modal_label(lang));
 }
 
 /// Paths of the files under `dir`, relative to it, with `/` separators.

@@ -271,3 +271,15 @@ pub fn question_text_only(lang: Lang) -> String {
 pub fn question_helplines_meanwhile(lang: Lang) -> String {
     render(lang, &QUESTION_HELPLINES_MEANWHILE, &[])
 }
+
+pub fn question_button_reply(lang: Lang) -> String {
+    render(lang, &QUESTION_BUTTON_REPLY, &[])
+}
+
+pub fn question_reply_modal_title(lang: Lang) -> String {
+    render(lang, &QUESTION_REPLY_MODAL_TITLE, &[])
+}
+
+pub fn question_reply_modal_label(lang: Lang) -> String {
+    render(lang, &QUESTION_REPLY_MODAL_LABEL, &[])
+}

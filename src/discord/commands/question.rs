@@ -229,7 +229,12 @@ pub async fn repondre(ctx: Context<'_>, #[max_length = 4000] texte: String) -> R
         Err(QuestionError::NotFound | QuestionError::NotPrivate) => {
             prompts::question_not_private(lang)
         }
-        Err(QuestionError::Refused(_)) => prompts::question_already_closed(lang, 0),
+        Err(QuestionError::Refused(_)) => {
+            let id = flow::by_thread(ctx.data(), ctx.channel_id().get())
+                .await?
+                .map_or(0, |q| q.id);
+            prompts::question_already_closed(lang, id)
+        }
     };
     reply(ctx, answer).await
 }
@@ -290,12 +295,12 @@ pub async fn on_component(
     bot: &Bot,
     c: &ComponentInteraction,
 ) -> anyhow::Result<()> {
-    let Some(id) = c
-        .data
-        .custom_id
-        .strip_prefix("question:take:")
-        .and_then(|i| i.parse::<i64>().ok())
-    else {
+    let mut parts = c.data.custom_id.split(':');
+    let (Some("question"), Some(action), Some(Ok(id))) = (
+        parts.next(),
+        parts.next(),
+        parts.next().map(str::parse::<i64>),
+    ) else {
         return Ok(());
     };
     let gc = c.guild_id.and_then(|g| bot.config.guild(g.get()));
@@ -303,6 +308,27 @@ pub async fn on_component(
     if !gc.is_some_and(|gc| is_staff_member(gc, c.member.as_ref())) {
         c.create_response(ctx, ephemeral(prompts::not_staff(lang)))
             .await?;
+        return Ok(());
+    }
+    if action == "reply" {
+        let modal = CreateModal::new(
+            format!("question:reply_modal:{id}"),
+            prompts::question_reply_modal_title(lang),
+        )
+        .components(vec![CreateActionRow::InputText(
+            CreateInputText::new(
+                InputTextStyle::Paragraph,
+                prompts::text::truncate_chars(&prompts::question_reply_modal_label(lang), 45),
+                "texte",
+            )
+            .required(true)
+            .max_length(4000),
+        )]);
+        c.create_response(ctx, CreateInteractionResponse::Modal(modal))
+            .await?;
+        return Ok(());
+    }
+    if action != "take" {
         return Ok(());
     }
     let r = flow::take(bot, id, c.user.id.get(), now_ms()).await?;
@@ -318,6 +344,14 @@ pub async fn on_modal(
     bot: &Bot,
     m: &ModalInteraction,
 ) -> anyhow::Result<()> {
+    if let Some(id) = m
+        .data
+        .custom_id
+        .strip_prefix("question:reply_modal:")
+        .and_then(|i| i.parse::<i64>().ok())
+    {
+        return on_reply_modal(ctx, bot, m, id).await;
+    }
     if m.data.custom_id != ANONYMOUS_MODAL {
         return Ok(());
     }
@@ -328,18 +362,7 @@ pub async fn on_modal(
             .await?;
         return Ok(());
     };
-    let text = m
-        .data
-        .components
-        .iter()
-        .flat_map(|row| row.components.iter())
-        .find_map(|c| match c {
-            serenity::ActionRowComponent::InputText(t) if t.custom_id == "question" => {
-                t.value.clone()
-            }
-            _ => None,
-        })
-        .unwrap_or_default();
+    let text = modal_field(m, "question");
     let text = text.trim();
     let length = text.chars().count();
     let visible = text.chars().filter(|c| c.is_alphanumeric()).count();
@@ -393,5 +416,70 @@ pub async fn on_modal(
     };
     m.edit_response(ctx, EditInteractionResponse::new().content(answer))
         .await?;
+    Ok(())
+}
+
+/// A text field of a submitted modal ("" when absent).
+fn modal_field(m: &ModalInteraction, name: &str) -> String {
+    m.data
+        .components
+        .iter()
+        .flat_map(|row| row.components.iter())
+        .find_map(|c| match c {
+            serenity::ActionRowComponent::InputText(t) if t.custom_id == name => t.value.clone(),
+            _ => None,
+        })
+        .unwrap_or_default()
+}
+
+/// The "Répondre" modal of a private question: the same as `/repondre` in its thread.
+async fn on_reply_modal(
+    ctx: &serenity::Context,
+    bot: &Bot,
+    m: &ModalInteraction,
+    id: i64,
+) -> anyhow::Result<()> {
+    let gc = m.guild_id.and_then(|g| bot.config.guild(g.get()));
+    let lang = lang_for(gc);
+    if !gc.is_some_and(|gc| is_staff_member(gc, m.member.as_ref())) {
+        m.create_response(ctx, ephemeral(prompts::not_staff(lang)))
+            .await?;
+        return Ok(());
+    }
+    let text = modal_field(m, "texte");
+    let text = text.trim();
+    if text.is_empty() {
+        m.create_response(ctx, ephemeral(prompts::question_empty_answer(lang)))
+            .await?;
+        return Ok(());
+    }
+    let thread = crate::store::questions::get(bot.db.pool(), id)
+        .await?
+        .and_then(|q| q.thread_id);
+    let signature = match &m.member {
+        Some(member) => member.display_name().to_string(),
+        None => m.user.name.clone(),
+    };
+    let answer = match thread {
+        None => prompts::question_not_private(lang),
+        Some(thread) => {
+            let r = flow::reply_private(
+                bot,
+                thread,
+                m.user.id.get(),
+                &signature,
+                m.id.get(),
+                text,
+                now_ms(),
+            )
+            .await?;
+            match r {
+                Ok(_) => prompts::question_replied_ok(lang),
+                Err(QuestionError::Refused(_)) => prompts::question_already_closed(lang, id),
+                Err(_) => prompts::question_not_private(lang),
+            }
+        }
+    };
+    m.create_response(ctx, ephemeral(answer)).await?;
     Ok(())
 }
