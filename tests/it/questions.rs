@@ -279,7 +279,7 @@ async fn a_private_question_is_relayed_both_ways_notes_stay_and_closing_tells_th
     // Her next DM joins the same thread.
     w.sim
         .user("lea")
-        .dm("merci, en fait ils se disputent tout le temps")
+        .dm("merci, en fait ils se disputent tout le temps @everyone")
         .unwrap();
     let again = w
         .sim
@@ -287,6 +287,7 @@ async fn a_private_question_is_relayed_both_ways_notes_stay_and_closing_tells_th
         .await
         .unwrap();
     assert_eq!(again.channel_id, thread);
+    assert!(!again.pinged_everyone && again.pinged_users.is_empty(), "a relay never pings");
 
     // A young person cannot use /repondre.
     let ix = w
