@@ -10,7 +10,12 @@ use crate::store::erasure::{self, Erased, RightsRequest};
 use crate::store::outbox;
 
 /// The JSON file of everything kept about `user`, pretty-printed; the request is logged.
-pub async fn export(bot: &Bot, guild_id: Option<u64>, user: u64, now: i64) -> anyhow::Result<Vec<u8>> {
+pub async fn export(
+    bot: &Bot,
+    guild_id: Option<u64>,
+    user: u64,
+    now: i64,
+) -> anyhow::Result<Vec<u8>> {
     let pseudonym = bot.pseudonyms.pseudonym(user);
     let mut tx = bot.db.begin().await?;
     let mut doc = erasure::gather(&mut tx, user, pseudonym.as_str()).await?;
@@ -25,7 +30,12 @@ pub async fn export(bot: &Bot, guild_id: Option<u64>, user: u64, now: i64) -> an
 /// Erases everything kept about `user` in one transaction, with the effects that follow (the
 /// alerts redrawn without their excerpts, the promeneurs of closed alerts told). Running it
 /// again finds nothing more to erase.
-pub async fn forget(bot: &Bot, guild_id: Option<u64>, user: u64, now: i64) -> anyhow::Result<Erased> {
+pub async fn forget(
+    bot: &Bot,
+    guild_id: Option<u64>,
+    user: u64,
+    now: i64,
+) -> anyhow::Result<Erased> {
     let pseudonym = bot.pseudonyms.pseudonym(user);
     let mut tx = bot.db.begin().await?;
     let erased = erasure::erase(&mut tx, user, pseudonym.as_str(), now).await?;

@@ -8,6 +8,7 @@ mod harassment;
 mod permanences;
 mod questions;
 mod resources;
+mod rights;
 mod sandbox;
 mod scheduler;
 mod store;

@@ -4,8 +4,8 @@
 
 use poise::serenity_prelude as serenity;
 use serenity::{
-    ComponentInteraction, CreateActionRow, CreateAllowedMentions, CreateAttachment, CreateButton,
-    CreateInteractionResponse, CreateInteractionResponseMessage, CreateMessage,
+    ComponentInteraction, CreateActionRow, CreateAttachment, CreateButton,
+    CreateInteractionResponse, CreateInteractionResponseMessage,
 };
 
 use super::super::{Context, Error};
@@ -32,18 +32,42 @@ pub async fn mes_donnees(ctx: Context<'_>) -> Result<(), Error> {
     // Sent at once rather than through the outbox: the file is built from what is kept right
     // now, and storing it for a later delivery would keep one more copy of the very data; if
     // the DM fails, the young person is told here and can ask again.
-    let dm = CreateMessage::new()
-        .content(prompts::rights_export_dm(lang, ctx.data().config.retention_days))
-        .add_file(CreateAttachment::bytes(file, EXPORT_FILE))
-        .allowed_mentions(CreateAllowedMentions::new());
-    let answer = match ctx.author().direct_message(ctx.serenity_context(), dm).await {
-        Ok(_) => prompts::rights_export_sent(lang),
+    let text = prompts::rights_export_dm(lang, ctx.data().config.retention_days);
+    let answer = match send_file(ctx, text, file).await {
+        Ok(()) => prompts::rights_export_sent(lang),
         Err(e) => {
             tracing::warn!(error = %e, "the data export DM failed");
             prompts::rights_export_dm_closed(lang)
         }
     };
-    ctx.send(poise::CreateReply::default().content(answer).ephemeral(true))
+    ctx.send(
+        poise::CreateReply::default()
+            .content(answer)
+            .ephemeral(true),
+    )
+    .await?;
+    Ok(())
+}
+
+/// DMs `text` with the file attached. The body is written here rather than by serenity's
+/// `CreateMessage`, which describes the attachment with a numeric id where Discord's API
+/// schema asks for a snowflake string; `files[0]` is serenity's multipart part either way.
+async fn send_file(ctx: Context<'_>, text: String, file: Vec<u8>) -> anyhow::Result<()> {
+    let channel = ctx
+        .author()
+        .create_dm_channel(ctx.serenity_context())
+        .await?;
+    let body = serde_json::json!({
+        "content": text,
+        "allowed_mentions": { "parse": [] },
+        "attachments": [{ "id": "0", "filename": EXPORT_FILE }],
+    });
+    ctx.http()
+        .send_message(
+            channel.id,
+            vec![CreateAttachment::bytes(file, EXPORT_FILE)],
+            &body,
+        )
         .await?;
     Ok(())
 }
@@ -71,7 +95,10 @@ pub async fn confidentialite(ctx: Context<'_>) -> Result<(), Error> {
     let lang = lang_of(&ctx);
     ctx.send(
         poise::CreateReply::default()
-            .content(prompts::rights_privacy(lang, ctx.data().config.retention_days))
+            .content(prompts::rights_privacy(
+                lang,
+                ctx.data().config.retention_days,
+            ))
             .ephemeral(true),
     )
     .await?;
