@@ -3,6 +3,7 @@
 mod cli;
 mod crash;
 mod e2e;
+mod export;
 mod flood;
 mod harassment;
 mod permanences;
