@@ -45,7 +45,7 @@ fn reset_peak() -> bool {
 
 async fn export(db: &Db, rows: u64, format: Format) -> anyhow::Result<()> {
     // One entry a second of 2026: `rows` entries span rows seconds.
-    let days = (rows as i64).div_ceil(86_400).max(1);
+    let days = ((rows as i64 + 86_399) / 86_400).max(1);
     let last = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("a date")
         + chrono::Days::new(days as u64 - 1);
     let range = Range::parse("2026-01-01", &last.format("%Y-%m-%d").to_string())?;

@@ -2,6 +2,7 @@
 //! erases it everywhere. The erasure is checked against every table of the database's own
 //! catalogue, on SQLite and PostgreSQL, and end to end through discord-sim.
 
+use discord_sim::PostKind;
 use sqlx::AnyPool;
 
 use promeneur::domain::alerts::AlertStatus;
@@ -260,6 +261,21 @@ async fn mes_donnees_dms_a_file_then_oubli_leaves_no_trace_and_tells_the_promene
         .unwrap();
     assert_eq!(told.pinged_users, vec!["karim".to_string()]);
     assert!(!told.content.contains("dolipranes"));
+    // The posted alert is redrawn: closed, without the excerpt.
+    let alert_id = alert.message_id;
+    let redrawn = w
+        .sim
+        .wait_post(|p| {
+            p.kind == PostKind::Edited
+                && p.message_id == alert_id
+                && !serde_json::Value::from(p.embeds.clone())
+                    .to_string()
+                    .contains("dolipranes")
+        })
+        .await
+        .unwrap();
+    let embeds = serde_json::Value::from(redrawn.embeds.clone()).to_string();
+    assert!(embeds.contains("effacé à la demande"), "{embeds}");
 
     let url = w.database_url();
     let db = promeneur::store::Db::connect(&url).await.unwrap();
