@@ -9,6 +9,7 @@ pub mod bot;
 pub mod config;
 pub mod discord;
 pub mod domain;
+pub mod export;
 pub mod flows;
 pub mod jobs;
 pub mod outbound;

@@ -53,6 +53,21 @@ enum Command {
         #[arg(long)]
         script: Option<PathBuf>,
     },
+    /// Export a guild's supervision log (no content, young people as pseudonyms) to stdout.
+    Export {
+        /// The guild's Discord id.
+        #[arg(long)]
+        guild: u64,
+        /// First day, YYYY-MM-DD (UTC), included.
+        #[arg(long)]
+        from: String,
+        /// Last day, YYYY-MM-DD (UTC), included; a year at most after --from.
+        #[arg(long)]
+        to: String,
+        /// csv or jsonl.
+        #[arg(long, default_value = "csv")]
+        format: String,
+    },
 }
 
 fn main() -> ExitCode {
@@ -142,6 +157,25 @@ fn real_main(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
             }
         }),
+        Command::Export {
+            guild,
+            from,
+            to,
+            format,
+        } => {
+            let format = promeneur::export::Format::parse(&format)?;
+            let range = promeneur::export::Range::parse(&from, &to)?;
+            let config = load()?;
+            runtime()?.block_on(async {
+                let db = promeneur::store::Db::connect(&config.database_url).await?;
+                let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+                let rows = promeneur::export::run(&db, guild, range, format, &mut out).await?;
+                db.close().await;
+                tracing::info!(rows, "export written");
+                anyhow::Ok(())
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Run => {
             let config = load()?;
             config.require_run_secrets()?;

@@ -72,3 +72,4 @@ pub use openapi::SPEC_ENV;
 pub use ratelimits::{Limit, RateLimitStats, RateLimits};
 pub use record::{RecordedCall, Violation};
 pub use spec::GuildSpec;
+pub use state::Upload;

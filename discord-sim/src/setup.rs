@@ -33,6 +33,7 @@ pub(crate) fn build_state(bot_name: &str, token: &str, specs: &[GuildSpec]) -> S
         faults: Default::default(),
         rate_limits: Default::default(),
         scheduled_events: Default::default(),
+        uploads: Vec::new(),
     };
     state.hub.bot_user_id = bot_id;
     state.users.insert(

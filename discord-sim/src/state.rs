@@ -181,6 +181,16 @@ pub(crate) struct State {
     pub(crate) rate_limits: RateLimiter,
     /// Guild scheduled events by id.
     pub(crate) scheduled_events: BTreeMap<u64, crate::rest::events::ScheduledEvent>,
+    /// Every file the bot uploaded, in order.
+    pub(crate) uploads: Vec<Upload>,
+}
+
+/// A file the bot attached to a message.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub attachment_id: u64,
+    pub filename: String,
+    pub data: Vec<u8>,
 }
 
 impl State {

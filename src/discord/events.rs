@@ -56,6 +56,9 @@ pub async fn handle(
                     if c.data.custom_id.starts_with("question:") {
                         return commands::question::on_component(ctx, bot, c).await;
                     }
+                    if c.data.custom_id.starts_with("rights:") {
+                        return commands::droits::on_component(ctx, bot, c).await;
+                    }
                     commands::alerte::on_component(ctx, bot, c).await?;
                     commands::ressource::on_component(ctx, bot, c).await
                 };

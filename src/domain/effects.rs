@@ -59,6 +59,9 @@ pub enum Effect {
     QuestionNotice { question_id: i64, notice: Notice },
     /// Remind (step 1) or escalate (step 2) a question nobody answered.
     QuestionNudge { question_id: i64, step: i64 },
+    /// Tell the promeneur who held an alert (or the alert channel) that it was closed because
+    /// the young person erased their data; says nothing of the content.
+    AlertErased { alert_id: i64 },
 }
 
 /// What a young person is told about their question.
@@ -92,6 +95,7 @@ impl Effect {
             Effect::PostResource { .. } => "post_resource",
             Effect::RefreshResource { .. } => "refresh_resource",
             Effect::DeleteResource { .. } => "delete_resource",
+            Effect::AlertErased { .. } => "alert_erased",
         }
     }
 
@@ -137,6 +141,7 @@ impl Effect {
                 version,
             } => format!("resource:{resource_id}:refresh:v{version}"),
             Effect::DeleteResource { resource_id } => format!("resource:{resource_id}:delete"),
+            Effect::AlertErased { alert_id } => format!("alert:{alert_id}:erased"),
         }
     }
 
@@ -169,6 +174,7 @@ impl Effect {
             Effect::PostResource { .. }
             | Effect::RefreshResource { .. }
             | Effect::DeleteResource { .. } => RESOURCE_PRIORITY,
+            Effect::AlertErased { .. } => by_severity + 1,
         }
     }
 
@@ -187,8 +193,9 @@ impl Effect {
 mod tests {
     use super::*;
 
-    fn all() -> [Effect; 17] {
+    fn all() -> [Effect; 18] {
         [
+            Effect::AlertErased { alert_id: 9 },
             Effect::PostAlert { alert_id: 1 },
             Effect::RefreshAlert {
                 alert_id: 2,
@@ -278,7 +285,7 @@ mod tests {
     fn every_effect_has_its_own_dedup_key() {
         let keys: std::collections::BTreeSet<String> =
             all().iter().map(Effect::dedup_key).collect();
-        assert_eq!(keys.len(), 17);
+        assert_eq!(keys.len(), 18);
         let later = Effect::RefreshAlert {
             alert_id: 2,
             version: 6,

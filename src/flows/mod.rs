@@ -10,6 +10,7 @@ pub mod message;
 pub mod permanences;
 pub mod questions;
 pub mod resources;
+pub mod rights;
 
 use crate::domain::alerts::Change;
 use crate::store::{alerts as alert_store, outbox, Tx};

@@ -62,7 +62,24 @@ pub async fn execute(bot: &Bot, rest: &Rest, effect: &Effect) -> Result<(), Fail
             resources::refresh(bot, rest, resource_id).await
         }
         Effect::DeleteResource { resource_id } => resources::delete(bot, rest, resource_id).await,
+        Effect::AlertErased { alert_id } => alert_erased(bot, rest, alert_id).await,
     }
+}
+
+/// An alert closed by an erasure: its promeneur (or the alert channel) is told, in reply to
+/// the alert, without any content.
+async fn alert_erased(bot: &Bot, rest: &Rest, alert_id: i64) -> Result<(), Failure> {
+    let a = load(bot, alert_id).await?;
+    let gc = a.guild_id.and_then(|g| bot.config.guild(g));
+    let Some(channel) = a.alert_channel_id.or(gc.map(|g| g.alert_channel.0)) else {
+        return Err(Failure::Permanent("no alert channel for this alert".into()));
+    };
+    let lang = render::lang_for(gc);
+    let text = prompts::rights_alert_erased(lang, alert_id, a.state.taken_by);
+    let msg = render::erased_notice(text, a.state.taken_by, alert_id);
+    rest.create_message(channel, &msg).await?;
+    info!(alert_id, "erased alert's promeneur told");
+    Ok(())
 }
 
 async fn load(bot: &Bot, alert_id: i64) -> Result<Alert, Failure> {

@@ -251,3 +251,16 @@ pub fn escalation_message(
         .enforce_nonce(true)
         .allowed_mentions(mentions)
 }
+
+/// The notice that an alert was closed by an erasure: it pings only the promeneur who held it.
+pub fn erased_notice(text: String, promeneur: Option<u64>, alert_id: i64) -> CreateMessage {
+    let mentions = match promeneur {
+        Some(p) => CreateAllowedMentions::new().users([UserId::new(p)]),
+        None => CreateAllowedMentions::new(),
+    };
+    CreateMessage::new()
+        .content(text)
+        .nonce(serenity::Nonce::String(format!("erased-{alert_id}")))
+        .enforce_nonce(true)
+        .allowed_mentions(mentions)
+}

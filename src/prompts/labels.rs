@@ -49,6 +49,7 @@ pub fn outcome_label(lang: Lang, outcome: Outcome) -> String {
         Outcome::Oriente => &OUTCOME_ORIENTE,
         Outcome::FauxPositif => &OUTCOME_FAUX_POSITIF,
         Outcome::Autre => &OUTCOME_AUTRE,
+        Outcome::Efface => &OUTCOME_EFFACE,
     };
     render(lang, template, &[])
 }

@@ -20,6 +20,7 @@ mod permanence;
 mod question;
 mod registry;
 mod resource;
+mod rights;
 pub mod text;
 
 use std::fmt;
@@ -33,6 +34,7 @@ pub use labels::*;
 pub use permanence::*;
 pub use question::*;
 pub use resource::*;
+pub use rights::*;
 
 use registry::Template;
 

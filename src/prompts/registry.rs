@@ -259,6 +259,16 @@ templates! {
     RESOURCE_EMBED_FOOTER => "resource/embed_footer.txt",
     RESOURCE_ALERT_FIELD => "resource/alert_field.txt",
     RESOURCE_CARD_SECTION => "resource/card_section.md",
+
+    OUTCOME_EFFACE => "labels/outcome/efface.txt",
+    RIGHTS_ALERT_ERASED => "rights/alert_erased.txt",
+    RIGHTS_EXPORT_DM => "rights/export_dm.txt",
+    RIGHTS_EXPORT_SENT => "rights/export_sent.txt",
+    RIGHTS_EXPORT_DM_CLOSED => "rights/export_dm_closed.txt",
+    RIGHTS_FORGET_CONFIRM => "rights/forget_confirm.txt",
+    RIGHTS_FORGET_BUTTON => "rights/forget_button.txt",
+    RIGHTS_FORGET_DONE => "rights/forget_done.txt",
+    RIGHTS_PRIVACY => "rights/privacy.md",
 }
 
 #[cfg(test)]

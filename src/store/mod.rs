@@ -8,6 +8,7 @@
 
 pub mod alerts;
 pub mod cursors;
+pub mod erasure;
 pub mod exchanges;
 pub mod flags;
 pub mod ids;

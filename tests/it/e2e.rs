@@ -59,6 +59,11 @@ impl World {
         self.sim.wait_response(&ix).await.unwrap()
     }
 
+    /// The URL of the bot's database (to inspect it after the fact).
+    pub(crate) fn database_url(&self) -> String {
+        format!("sqlite://{}", self._dir.path().join("bot.db").display())
+    }
+
     pub(crate) async fn stop(mut self) {
         if let Some(bot) = self.bot.take() {
             bot.stop().await.expect("clean stop");

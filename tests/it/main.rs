@@ -3,11 +3,13 @@
 mod cli;
 mod crash;
 mod e2e;
+mod export;
 mod flood;
 mod harassment;
 mod permanences;
 mod questions;
 mod resources;
+mod rights;
 mod sandbox;
 mod scheduler;
 mod store;

@@ -375,6 +375,11 @@ impl SimHandle {
         self.read(|s| s.record.calls.clone())
     }
 
+    /// Every file the bot uploaded (message attachments), in order, with its bytes.
+    pub fn uploads(&self) -> Vec<crate::state::Upload> {
+        self.read(|s| s.uploads.clone())
+    }
+
     /// Calls to routes the sim (and Discord) does not have.
     pub fn unexpected_calls(&self) -> Vec<RecordedCall> {
         self.read(|s| {

@@ -192,6 +192,11 @@ pub(crate) fn attachments(shared: &Shared, payload: &Payload) -> Vec<Value> {
             let id = shared.state.lock().ids.next();
             let filename = described_filename(&payload.json, index).unwrap_or(&file.filename);
             let url = format!("{base}/attachments/{id}/{filename}");
+            shared.state.lock().uploads.push(crate::state::Upload {
+                attachment_id: id,
+                filename: filename.to_string(),
+                data: file.data.to_vec(),
+            });
             json!({
                 "id": id.to_string(),
                 "filename": filename,

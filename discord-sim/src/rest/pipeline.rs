@@ -30,6 +30,8 @@ pub(crate) struct UploadedFile {
     pub(crate) filename: String,
     pub(crate) content_type: Option<String>,
     pub(crate) size: usize,
+    /// The file's bytes, kept so tests can read what the bot uploaded.
+    pub(crate) data: Bytes,
 }
 
 /// The parsed request body handlers receive: JSON (`Null` when none) and any files.
@@ -196,6 +198,7 @@ async fn read_multipart(content_type: &str, bytes: Bytes) -> Result<Payload, Res
                 filename: filename.unwrap_or_else(|| name.clone()),
                 content_type,
                 size: data.len(),
+                data,
             });
         }
     }

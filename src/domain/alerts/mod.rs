@@ -64,6 +64,9 @@ pub enum Outcome {
     /// The message was not worrying after all.
     FauxPositif,
     Autre,
+    /// Closed because the young person erased their data (`/oubli`); set by the erasure only,
+    /// never offered to promeneurs, so it is not in [`Outcome::ALL`].
+    Efface,
 }
 
 impl Outcome {
@@ -81,6 +84,7 @@ impl Outcome {
             Self::Oriente => "oriente",
             Self::FauxPositif => "faux_positif",
             Self::Autre => "autre",
+            Self::Efface => "efface",
         }
     }
 
@@ -128,6 +132,7 @@ impl FromStr for Outcome {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::ALL
             .into_iter()
+            .chain([Self::Efface])
             .find(|o| o.as_str() == s)
             .ok_or_else(|| UnknownId {
                 kind: "outcome",
