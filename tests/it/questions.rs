@@ -287,7 +287,10 @@ async fn a_private_question_is_relayed_both_ways_notes_stay_and_closing_tells_th
         .await
         .unwrap();
     assert_eq!(again.channel_id, thread);
-    assert!(!again.pinged_everyone && again.pinged_users.is_empty(), "a relay never pings");
+    assert!(
+        !again.pinged_everyone && again.pinged_users.is_empty(),
+        "a relay never pings"
+    );
 
     // A young person cannot use /repondre.
     let ix = w
