@@ -64,7 +64,8 @@ impl std::fmt::Debug for Rest {
 }
 
 impl Rest {
-    pub fn new(api_base: &str, token: &Secret) -> anyhow::Result<Rest> {
+    /// A client keeping to `global_limit` requests a second over every route.
+    pub fn new(api_base: &str, token: &Secret, global_limit: u16) -> anyhow::Result<Rest> {
         let client = reqwest::Client::builder()
             .user_agent(concat!(
                 "DiscordBot (https://github.com/promeneurs-du-net/promeneur, ",
@@ -77,7 +78,7 @@ impl Rest {
             client,
             base: format!("{}/api/v10", api_base.trim_end_matches('/')),
             auth: format!("Bot {}", token.expose()),
-            limiter: RateLimiter::default(),
+            limiter: RateLimiter::new(global_limit.max(1)),
         })
     }
 
@@ -182,6 +183,22 @@ impl Rest {
             .send(reqwest::Method::POST, "/users/@me/channels", Some(&body))
             .await?;
         id_of(&v)
+    }
+
+    /// How many messages `channel`'s bucket lets the bot post now without waiting (all of its
+    /// limit once it has reset); `None` while the bucket is not known yet.
+    pub async fn post_room(&self, channel: u64) -> Option<u16> {
+        let endpoint = Endpoint {
+            method: Method::Post,
+            path: format!("channels/{channel}/messages"),
+        };
+        self.limiter.bucket(endpoint).await.map(|b| {
+            if b.reset_at > Instant::now() {
+                b.remaining
+            } else {
+                b.limit
+            }
+        })
     }
 
     async fn send(

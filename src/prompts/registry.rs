@@ -256,6 +256,10 @@ templates! {
     RESOURCE_EMBED_FOOTER => "resource/embed_footer.txt",
     RESOURCE_ALERT_FIELD => "resource/alert_field.txt",
     RESOURCE_CARD_SECTION => "resource/card_section.md",
+    ALERT_PACK_CONTENT => "alert/pack_content.txt",
+    ALERT_PACK_TITLE => "alert/pack_title.txt",
+    ALERT_PACK_BUTTON_TAKE => "alert/pack_button_take.txt",
+    ALERT_PACK_BUTTON_CLOSE => "alert/pack_button_close.txt",
 }
 
 #[cfg(test)]
