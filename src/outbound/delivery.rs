@@ -21,6 +21,8 @@ use super::rest::{Rest, RestError};
 const LEASE_MS: i64 = 15_000;
 /// Entries claimed per round.
 const BATCH: i64 = 32;
+/// Alerts to post claimed with them at most, to be packed (ten a message).
+const PACK_CLAIM: i64 = 100;
 /// How often the worker looks for entries written by another process.
 const POLL: Duration = Duration::from_millis(1000);
 /// Backoff cap for transient failures.
@@ -40,6 +42,7 @@ pub async fn run(bot: Arc<Bot>, rest: Rest, mut shutdown: Shutdown) {
                 Vec::new()
             }
         };
+        let claimed = with_every_due_alert(&bot, claimed).await;
         if claimed.is_empty() {
             let wait = match outbox::next_due_at(bot.db.pool()).await {
                 Ok(Some(at)) => {
@@ -62,6 +65,25 @@ pub async fn run(bot: Arc<Bot>, rest: Rest, mut shutdown: Shutdown) {
         }
     }
     info!("delivery worker stopped");
+}
+
+/// When the round holds an alert to post, every other alert due to be posted joins it (up to
+/// [`PACK_CLAIM`]), even past the batch: helpline cards and graver entries fill the batch first,
+/// and alerts seen a few at a time would each find room and never be packed.
+async fn with_every_due_alert(
+    bot: &Bot,
+    mut claimed: Vec<outbox::OutboxEntry>,
+) -> Vec<outbox::OutboxEntry> {
+    let kind = Effect::PostAlert { alert_id: 0 }.kind();
+    if !claimed.iter().any(|e| e.kind == kind) {
+        return claimed;
+    }
+    match outbox::claim_due_of_kind(bot.db.pool(), kind, now_ms(), LEASE_MS, PACK_CLAIM).await {
+        Ok(more) => claimed.extend(more),
+        Err(e) => warn!(error = %format!("{e:#}"), "claiming the other due alerts failed"),
+    }
+    claimed.sort_by_key(|r| (r.priority, r.id));
+    claimed
 }
 
 /// What the worker carries out: one entry, or alerts packed into one message.
@@ -95,10 +117,7 @@ async fn plan(bot: &Bot, rest: &Rest, claimed: Vec<outbox::OutboxEntry>) -> Vec<
         if list.len() < 2 {
             continue;
         }
-        let room = rest
-            .post_room(channel)
-            .await
-            .map_or(usize::MAX, usize::from);
+        let room = usize::from(rest.post_room(channel).await);
         if list.len() <= room {
             continue;
         }

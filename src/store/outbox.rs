@@ -80,6 +80,40 @@ where
     Ok(rows)
 }
 
+/// Claims up to `limit` more due entries of one kind (as [`claim_due`] does): the delivery
+/// worker takes every alert waiting to be posted at once, so that alerts piled up behind a
+/// channel's limit are seen together and packed.
+pub async fn claim_due_of_kind<'e, E>(
+    ex: E,
+    kind: &str,
+    now: i64,
+    lease_ms: i64,
+    limit: i64,
+) -> anyhow::Result<Vec<OutboxEntry>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let mut rows = sqlx::query_as::<_, OutboxEntry>(
+        "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM outbox \
+                      WHERE kind = $4 AND delivered_at IS NULL AND failed_at IS NULL \
+                        AND next_attempt_at <= $2 \
+                        AND (locked_until IS NULL OR locked_until < $2) \
+                      ORDER BY priority, id LIMIT $3) \
+           AND delivered_at IS NULL AND failed_at IS NULL \
+           AND (locked_until IS NULL OR locked_until < $2) \
+         RETURNING id, dedup_key, kind, payload, attempts, priority, created_at",
+    )
+    .bind(now + lease_ms)
+    .bind(now)
+    .bind(limit)
+    .bind(kind)
+    .fetch_all(ex)
+    .await?;
+    rows.sort_by_key(|r| (r.priority, r.id));
+    Ok(rows)
+}
+
 /// Releases every lease. Only for a database no other process uses (SQLite): after a crash,
 /// what the dead process held is due again at once instead of when its lease expires.
 pub async fn release_leases<'e, E>(ex: E) -> anyhow::Result<u64>
