@@ -187,60 +187,6 @@ pub fn escalation_message(
     )
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_alert_title_names_severity_and_category_in_french() {
-        assert_eq!(
-            alert_title(Lang::Fr, Severity::Critical, &[Category::SuicideSelfharm]),
-            "Alerte critique : idées suicidaires, automutilation"
-        );
-    }
-
-    #[test]
-    fn the_alert_content_pings_only_the_given_role() {
-        let content = alert_content(Lang::Fr, 555, Severity::High);
-        assert!(content.starts_with("<@&555> "));
-        assert!(!content.contains("@everyone"));
-        assert!(!content.contains("@here"));
-    }
-
-    #[test]
-    fn the_status_line_follows_the_alert_state() {
-        let open = AlertState::open(0);
-        assert!(alert_status_line(Lang::Fr, &open).contains("Ouverte"));
-        let taken = open.take(42, 1).unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            alert_status_line(Lang::Fr, &taken),
-            "🟠 Prise en charge par <@42>"
-        );
-        let closed = taken
-            .close(42, Outcome::Oriente, None, 2)
-            .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(
-            alert_status_line(Lang::Fr, &closed),
-            "🟢 Close : orienté·e vers un service"
-        );
-    }
-
-    #[test]
-    fn the_escalation_gives_the_age_and_the_link() {
-        let text = escalation_message(
-            Lang::Fr,
-            9,
-            Severity::Critical,
-            &[Category::SuicideSelfharm],
-            6 * 60_000,
-            "https://discord.com/channels/1/2/3",
-        );
-        assert!(text.starts_with("<@&9> "));
-        assert!(text.contains("**6 min**"));
-        assert!(text.contains("https://discord.com/channels/1/2/3"));
-    }
-}
-
 /// The content above a pack of alerts (several alerts in one message, when they pile up
 /// behind Discord's limits). It pings the promeneurs on duty (`on_duty`) or, when nobody is,
 /// the promeneur role, which the caller must list (alone) in `allowed_mentions`.
@@ -296,4 +242,58 @@ pub fn pack_button_close(lang: Lang, number: usize) -> String {
         &ALERT_PACK_BUTTON_CLOSE,
         &[("number", &number.to_string())],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_alert_title_names_severity_and_category_in_french() {
+        assert_eq!(
+            alert_title(Lang::Fr, Severity::Critical, &[Category::SuicideSelfharm]),
+            "Alerte critique : idées suicidaires, automutilation"
+        );
+    }
+
+    #[test]
+    fn the_alert_content_pings_only_the_given_role() {
+        let content = alert_content(Lang::Fr, 555, Severity::High);
+        assert!(content.starts_with("<@&555> "));
+        assert!(!content.contains("@everyone"));
+        assert!(!content.contains("@here"));
+    }
+
+    #[test]
+    fn the_status_line_follows_the_alert_state() {
+        let open = AlertState::open(0);
+        assert!(alert_status_line(Lang::Fr, &open).contains("Ouverte"));
+        let taken = open.take(42, 1).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            alert_status_line(Lang::Fr, &taken),
+            "🟠 Prise en charge par <@42>"
+        );
+        let closed = taken
+            .close(42, Outcome::Oriente, None, 2)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            alert_status_line(Lang::Fr, &closed),
+            "🟢 Close : orienté·e vers un service"
+        );
+    }
+
+    #[test]
+    fn the_escalation_gives_the_age_and_the_link() {
+        let text = escalation_message(
+            Lang::Fr,
+            9,
+            Severity::Critical,
+            &[Category::SuicideSelfharm],
+            6 * 60_000,
+            "https://discord.com/channels/1/2/3",
+        );
+        assert!(text.starts_with("<@&9> "));
+        assert!(text.contains("**6 min**"));
+        assert!(text.contains("https://discord.com/channels/1/2/3"));
+    }
 }
