@@ -136,6 +136,7 @@ async fn refresh_alert(bot: &Bot, rest: &Rest, alert_id: i64) -> Result<(), Fail
     };
     let gc = a.guild_id.and_then(|g| bot.config.guild(g));
     let lang = render::lang_for(gc);
+    let started = now_ms();
     let packed = alert_store::on_message(bot.db.pool(), channel, message)
         .await
         .map_err(db_failure)?;
@@ -145,6 +146,19 @@ async fn refresh_alert(bot: &Bot, rest: &Rest, alert_id: i64) -> Result<(), Fail
         let items = pack_items(&loaded);
         rest.edit_message(channel, message, &render::pack_edit(lang, &items))
             .await?;
+        // The other alerts of the pack were shown as they are now: their refreshes written
+        // before this render (a second's margin for transactions still committing) are done.
+        let others: Vec<i64> = loaded
+            .iter()
+            .map(|(a, _, _)| a.id)
+            .filter(|&id| id != alert_id)
+            .collect();
+        if let Err(e) =
+            crate::store::outbox::settle_refreshes(bot.db.pool(), &others, started - 1000, now_ms())
+                .await
+        {
+            tracing::warn!(error = %format!("{e:#}"), "settling the pack's other refreshes failed");
+        }
         return Ok(());
     }
     let flags = load_flags(bot, alert_id).await?;

@@ -245,6 +245,39 @@ where
     Ok(row.is_some())
 }
 
+/// Records as done the refreshes of `alert_ids` written before `before` that no worker holds:
+/// an edit of their pack rendered after that time showed what they would. Returns how many.
+pub async fn settle_refreshes(
+    pool: &sqlx::AnyPool,
+    alert_ids: &[i64],
+    before: i64,
+    now: i64,
+) -> anyhow::Result<u64> {
+    let mut settled = 0;
+    for id in alert_ids {
+        settled += sqlx::query(
+            "UPDATE outbox SET delivered_at = $1, locked_until = NULL \
+             WHERE kind = $2 AND dedup_key LIKE $3 AND created_at < $4 \
+               AND delivered_at IS NULL AND failed_at IS NULL \
+               AND (locked_until IS NULL OR locked_until < $1)",
+        )
+        .bind(now)
+        .bind(
+            Effect::RefreshAlert {
+                alert_id: 0,
+                version: 0,
+            }
+            .kind(),
+        )
+        .bind(format!("alert:{id}:refresh:%"))
+        .bind(before)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    }
+    Ok(settled)
+}
+
 fn truncate(error: &str) -> String {
     error.chars().take(500).collect()
 }
