@@ -51,7 +51,11 @@ impl App {
     /// closes.
     pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
         let bot = self.bot;
-        let rest = crate::outbound::rest::Rest::new(&bot.config.api_base, &self.token)?;
+        let rest = crate::outbound::rest::Rest::new(
+            &bot.config.api_base,
+            &self.token,
+            bot.config.global_rate_limit,
+        )?;
         let mut client = discord::build_client(bot.clone(), &self.token).await?;
         let (trigger, stop) = jobs::shutdown_pair();
         let workers = [

@@ -41,6 +41,7 @@ use promeneur::store::{outbox, Db};
 mod corpus;
 use corpus::{chat_line, Rng, CHAT, OPENERS};
 
+mod flood;
 mod report;
 mod traffic;
 
@@ -233,7 +234,14 @@ async fn run(sim_runtime: tokio::runtime::Handle) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let db_path = dir.path().join("bot.db");
     let url = format!("sqlite://{}", db_path.display());
-    let config = demo_config(&sim, &url, BOT_CONFIG)?;
+    // ALERT_LOAD_SCENARIO=flood: issue 15's figures (see flood.rs), under Discord's limits.
+    let scenario_flood = std::env::var("ALERT_LOAD_SCENARIO").is_ok_and(|s| s == "flood");
+    let bot_config = if scenario_flood {
+        flood::FLOOD_CONFIG
+    } else {
+        BOT_CONFIG
+    };
+    let config = demo_config(&sim, &url, bot_config)?;
     let rules = promeneur::app::load_rules(&config)?;
     let corpus = Corpus::new(&rules);
     let alert_channel = sim.channel_id("#alertes-promeneurs")?;
@@ -241,11 +249,28 @@ async fn run(sim_runtime: tokio::runtime::Handle) -> anyhow::Result<()> {
     sim.wait_connected().await?;
     // ALERT_LOAD_DISCORD_LIMITS=1: Discord's rate limits emulated (5 posts per 5 s per channel,
     // 10 DM channels per 10 s, 50 requests per second), as the bot meets them for real.
-    let limited = env_u64("ALERT_LOAD_DISCORD_LIMITS", 0) == 1;
+    let limited = env_u64("ALERT_LOAD_DISCORD_LIMITS", 0) == 1 || scenario_flood;
     if limited {
         sim.emulate_rate_limits(discord_sim::RateLimits::discord());
     }
     sim.wait_command("alerte").await?;
+    if scenario_flood {
+        let users: Vec<SimUser> = names.iter().map(|n| sim.user(n)).collect();
+        flood::run(&sim, alert_channel, &corpus, &users, &names, &url).await?;
+        bot.stop().await?;
+        let db = Db::connect(&url).await?;
+        let stats = outbox::stats(db.pool()).await?;
+        let row: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM alerts WHERE delivered_at IS NULL")
+            .fetch_one(db.pool())
+            .await?;
+        db.close().await;
+        println!(
+            "| DB alerts never delivered / outbox pending / failed | {} / {} / {} | 0 / 0 / 0 |",
+            row.0, stats.pending, stats.failed
+        );
+        drop(dir);
+        return Ok(());
+    }
     let watch = spawn_watch(&sim, alert_channel);
     let profile = if cfg!(debug_assertions) {
         "dev (debug assertions; dependencies at opt-level 1)"
@@ -420,6 +445,13 @@ async fn run(sim_runtime: tokio::runtime::Handle) -> anyhow::Result<()> {
 }
 
 fn main() -> anyhow::Result<()> {
+    // RUST_LOG=promeneur=debug: the bot's logs on stderr (the delivery worker's decisions).
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
+    }
     // `cargo bench` passes `--bench`; this binary takes its settings from the environment.
     // The bot gets a runtime like `promeneur run` (one worker per core); the sim one thread.
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -24,6 +24,8 @@ use raw::*;
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://promeneur.db";
 /// Default Discord API base; operators of a shared rate-limit proxy change it.
 pub const DEFAULT_API_BASE: &str = "https://discord.com";
+/// Discord's global limit for a bot: 50 requests a second.
+pub const DEFAULT_GLOBAL_RATE_LIMIT: u16 = 50;
 /// Default configuration file.
 pub const DEFAULT_CONFIG_PATH: &str = "promeneur.toml";
 /// Shortest pseudonym key accepted: the domain's own minimum.
@@ -47,6 +49,9 @@ pub struct Config {
     pub source: Option<PathBuf>,
     pub token: Option<Secret>,
     pub api_base: String,
+    /// Requests a second the bot allows itself across all routes (Discord's global limit: 50,
+    /// more for large bots that asked Discord for it).
+    pub global_rate_limit: u16,
     pub database_url: String,
     pub pseudonym_key: Option<Secret>,
     pub retention_days: u32,
@@ -168,6 +173,17 @@ impl Config {
             });
         }
 
+        let global_rate_limit = raw
+            .discord
+            .global_rate_limit
+            .unwrap_or(DEFAULT_GLOBAL_RATE_LIMIT);
+        if global_rate_limit == 0 {
+            return Err(err(
+                "discord.global_rate_limit",
+                "must be at least 1 request a second".into(),
+            ));
+        }
+
         let (database_url, db_key) = match &env.database_url {
             Some(u) => (u.clone(), "DATABASE_URL"),
             None => (
@@ -287,6 +303,7 @@ impl Config {
             source,
             token,
             api_base,
+            global_rate_limit,
             database_url,
             pseudonym_key: pseudonym_key.map(|(k, _)| k),
             retention_days,

@@ -12,6 +12,7 @@ use super::types::{GuildConfig, Secret};
 pub(super) struct RawDiscord {
     pub(super) token: Option<Secret>,
     pub(super) api_base: Option<String>,
+    pub(super) global_rate_limit: Option<u16>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

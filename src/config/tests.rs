@@ -150,3 +150,13 @@ fn watched_channels_cover_threads_of_listed_channels() {
     assert!(w.covers(9, Some(5)));
     assert!(!w.covers(9, Some(6)));
 }
+
+#[test]
+fn the_global_rate_limit_defaults_to_discords_and_can_be_raised() {
+    assert_eq!(parse(GOOD).unwrap().global_rate_limit, 50);
+    let raised = format!("[discord]\nglobal_rate_limit = 120\n{GOOD}");
+    assert_eq!(parse(&raised).unwrap().global_rate_limit, 120);
+    let zero = format!("[discord]\nglobal_rate_limit = 0\n{GOOD}");
+    let e = parse(&zero).unwrap_err();
+    assert_eq!(e.key, "discord.global_rate_limit");
+}

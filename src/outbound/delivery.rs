@@ -13,6 +13,7 @@ use crate::jobs::Shutdown;
 use crate::store::{now_ms, outbox};
 
 use super::execute as deliver;
+use super::render;
 use super::rest::{Rest, RestError};
 
 /// How long a claimed entry stays reserved for its worker: longer than a request may take (the
@@ -20,6 +21,8 @@ use super::rest::{Rest, RestError};
 const LEASE_MS: i64 = 15_000;
 /// Entries claimed per round.
 const BATCH: i64 = 32;
+/// Alerts to post claimed with them at most, to be packed (ten a message).
+const PACK_CLAIM: i64 = 100;
 /// How often the worker looks for entries written by another process.
 const POLL: Duration = Duration::from_millis(1000);
 /// Backoff cap for transient failures.
@@ -39,6 +42,7 @@ pub async fn run(bot: Arc<Bot>, rest: Rest, mut shutdown: Shutdown) {
                 Vec::new()
             }
         };
+        let claimed = with_every_due_alert(&bot, claimed).await;
         if claimed.is_empty() {
             let wait = match outbox::next_due_at(bot.db.pool()).await {
                 Ok(Some(at)) => {
@@ -53,11 +57,111 @@ pub async fn run(bot: Arc<Bot>, rest: Rest, mut shutdown: Shutdown) {
             }
             continue;
         }
-        for entry in claimed {
-            deliver_one(&bot, &rest, entry).await;
+        for unit in plan(&bot, &rest, claimed).await {
+            match unit {
+                Unit::One(entry) => deliver_one(&bot, &rest, entry).await,
+                Unit::Pack(channel, entries) => deliver_pack(&bot, &rest, channel, entries).await,
+            }
         }
     }
     info!("delivery worker stopped");
+}
+
+/// When the round holds an alert to post, every other alert due to be posted joins it (up to
+/// [`PACK_CLAIM`]), even past the batch: helpline cards and graver entries fill the batch first,
+/// and alerts seen a few at a time would each find room and never be packed.
+async fn with_every_due_alert(
+    bot: &Bot,
+    mut claimed: Vec<outbox::OutboxEntry>,
+) -> Vec<outbox::OutboxEntry> {
+    let kind = Effect::PostAlert { alert_id: 0 }.kind();
+    if !claimed.iter().any(|e| e.kind == kind) {
+        return claimed;
+    }
+    match outbox::claim_due_of_kind(bot.db.pool(), kind, now_ms(), LEASE_MS, PACK_CLAIM).await {
+        Ok(more) => claimed.extend(more),
+        Err(e) => warn!(error = %format!("{e:#}"), "claiming the other due alerts failed"),
+    }
+    claimed.sort_by_key(|r| (r.priority, r.id));
+    claimed
+}
+
+/// What the worker carries out: one entry, or alerts packed into one message.
+enum Unit {
+    One(outbox::OutboxEntry),
+    Pack(u64, Vec<outbox::OutboxEntry>),
+}
+
+/// Collapse, don't bury: when more alerts are due for one channel than its bucket lets the bot
+/// post now (Discord: 5 messages per 5 s a channel), they go out packed, up to ten a message,
+/// gravest first, instead of waiting in line one message each. Everything else, and alerts
+/// that fit in the bucket, go one by one. Units keep the claim's order (gravest first).
+async fn plan(bot: &Bot, rest: &Rest, claimed: Vec<outbox::OutboxEntry>) -> Vec<Unit> {
+    // Entries of alerts to post, by destination channel.
+    let mut by_channel: Vec<(u64, Vec<usize>)> = Vec::new();
+    for (i, entry) in claimed.iter().enumerate() {
+        let Ok(Effect::PostAlert { alert_id }) = Effect::from_payload(&entry.payload) else {
+            continue;
+        };
+        match deliver::pending_alert_channel(bot, alert_id).await {
+            Ok(Some(channel)) => match by_channel.iter_mut().find(|(c, _)| *c == channel) {
+                Some((_, list)) => list.push(i),
+                None => by_channel.push((channel, vec![i])),
+            },
+            Ok(None) => {}
+            Err(e) => warn!(error = %format!("{e:#}"), "looking up an alert to pack failed"),
+        }
+    }
+    let mut packs: Vec<(u64, Vec<usize>)> = Vec::new();
+    for (channel, list) in by_channel {
+        if list.len() < 2 {
+            continue;
+        }
+        let room = usize::from(rest.post_room(channel).await);
+        if list.len() <= room {
+            continue;
+        }
+        // `claimed` is sorted gravest first: each pack takes the gravest still waiting.
+        for chunk in list.chunks(render::PACK_MAX) {
+            packs.push((channel, chunk.to_vec()));
+        }
+    }
+    let mut slots: Vec<Option<outbox::OutboxEntry>> = claimed.into_iter().map(Some).collect();
+    let mut units = Vec::new();
+    for i in 0..slots.len() {
+        if let Some(p) = packs.iter().position(|(_, list)| list[0] == i) {
+            let (channel, list) = packs.swap_remove(p);
+            let entries = list.iter().filter_map(|&j| slots[j].take()).collect();
+            units.push(Unit::Pack(channel, entries));
+        } else if let Some(entry) = slots[i].take() {
+            units.push(Unit::One(entry));
+        }
+    }
+    units
+}
+
+/// Posts a pack and records the result for each of its entries.
+#[instrument(skip_all, fields(channel, alerts = entries.len()))]
+async fn deliver_pack(bot: &Bot, rest: &Rest, channel: u64, entries: Vec<outbox::OutboxEntry>) {
+    let ids: Vec<i64> = entries
+        .iter()
+        .filter_map(|e| match Effect::from_payload(&e.payload) {
+            Ok(Effect::PostAlert { alert_id }) => Some(alert_id),
+            _ => None,
+        })
+        .collect();
+    let result = deliver::post_pack(bot, rest, channel, &ids).await;
+    for entry in entries {
+        record(bot, &entry, clone_result(&result)).await;
+    }
+}
+
+fn clone_result(r: &Result<(), deliver::Failure>) -> Result<(), deliver::Failure> {
+    match r {
+        Ok(()) => Ok(()),
+        Err(deliver::Failure::Retry(e)) => Err(deliver::Failure::Retry(e.clone())),
+        Err(deliver::Failure::Permanent(s)) => Err(deliver::Failure::Permanent(s.clone())),
+    }
 }
 
 #[instrument(skip_all, fields(outbox_id = entry.id, kind = %entry.kind, attempt = entry.attempts))]
@@ -83,6 +187,11 @@ async fn deliver_one(bot: &Bot, rest: &Rest, entry: outbox::OutboxEntry) {
             "unreadable payload: {e}"
         ))),
     };
+    record(bot, &entry, result).await;
+}
+
+/// Records what became of an entry: delivered, due again later, or refused for good.
+async fn record(bot: &Bot, entry: &outbox::OutboxEntry, result: Result<(), deliver::Failure>) {
     let now = now_ms();
     let recorded = match result {
         Ok(()) => outbox::mark_delivered(bot.db.pool(), entry.id, now).await,

@@ -152,15 +152,131 @@ async fn refresh_alert(bot: &Bot, rest: &Rest, alert_id: i64) -> Result<(), Fail
         };
     };
     let gc = a.guild_id.and_then(|g| bot.config.guild(g));
+    let lang = render::lang_for(gc);
+    let started = now_ms();
+    let packed = alert_store::on_message(bot.db.pool(), channel, message)
+        .await
+        .map_err(db_failure)?;
+    if packed.len() > 1 {
+        // A pack: the whole message is rendered again, every alert as it now is.
+        let loaded = load_pack(bot, packed).await?;
+        let items = pack_items(&loaded);
+        rest.edit_message(channel, message, &render::pack_edit(lang, &items))
+            .await?;
+        // The other alerts of the pack were shown as they are now: their refreshes written
+        // before this render (a second's margin for transactions still committing) are done.
+        let others: Vec<i64> = loaded
+            .iter()
+            .map(|(a, _, _)| a.id)
+            .filter(|&id| id != alert_id)
+            .collect();
+        if let Err(e) =
+            crate::store::outbox::settle_refreshes(bot.db.pool(), &others, started - 1000, now_ms())
+                .await
+        {
+            tracing::warn!(error = %format!("{e:#}"), "settling the pack's other refreshes failed");
+        }
+        return Ok(());
+    }
     let flags = load_flags(bot, alert_id).await?;
     let anonymous = anonymous(bot, &flags).await?;
-    let lang = render::lang_for(gc);
     let mut edit = render::alert_edit(lang, &a, &flags, anonymous);
     if let Some(more) = alert_resources(bot, lang, &a).await {
         edit = edit.add_embed(more);
     }
     rest.edit_message(channel, message, &edit).await?;
     Ok(())
+}
+
+/// The channel an alert not yet posted goes to; `None` when it is posted, gone, or has none.
+pub async fn pending_alert_channel(bot: &Bot, alert_id: i64) -> anyhow::Result<Option<u64>> {
+    let Some(a) = alert_store::get(bot.db.pool(), alert_id).await? else {
+        return Ok(None);
+    };
+    if a.alert_message_id.is_some() {
+        return Ok(None);
+    }
+    let gc = a.guild_id.and_then(|g| bot.config.guild(g));
+    Ok(a.alert_channel_id.or(gc.map(|g| g.alert_channel.0)))
+}
+
+/// Posts alerts that piled up for `channel` as one message (at most [`render::PACK_MAX`]),
+/// gravest first, and records that message as each one's. Alerts already posted are left
+/// out; one left alone is posted as usual.
+pub async fn post_pack(
+    bot: &Bot,
+    rest: &Rest,
+    channel: u64,
+    alert_ids: &[i64],
+) -> Result<(), Failure> {
+    let mut alerts = Vec::with_capacity(alert_ids.len());
+    for &id in alert_ids {
+        match alert_store::get(bot.db.pool(), id)
+            .await
+            .map_err(db_failure)?
+        {
+            Some(a) if a.alert_message_id.is_none() => alerts.push(a),
+            _ => {} // gone, or posted by an earlier attempt
+        }
+    }
+    match alerts.len() {
+        0 => return Ok(()),
+        1 => return post_alert(bot, rest, alerts[0].id).await,
+        _ => {}
+    }
+    let loaded = load_pack(bot, alerts).await?;
+    let first = &loaded[0].0;
+    let gc = first.guild_id.and_then(|g| bot.config.guild(g));
+    let on_duty = match first.guild_id {
+        Some(g) => flows::permanences::on_duty(bot, g, now_ms())
+            .await
+            .map_err(db_failure)?
+            .on_duty_now(),
+        None => Vec::new(),
+    };
+    let lang = render::lang_for(gc);
+    let items = pack_items(&loaded);
+    let msg = render::pack_message(lang, gc, &items, &on_duty);
+    let id = rest.create_message(channel, &msg).await?;
+    let now = now_ms();
+    for (a, _, _) in &loaded {
+        alert_store::set_delivered(bot.db.pool(), a.id, channel, id, now)
+            .await
+            .map_err(db_failure)?;
+        info!(
+            alert_id = a.id,
+            packed = loaded.len(),
+            latency_ms = now - a.state.flagged_at,
+            "alert delivered"
+        );
+    }
+    Ok(())
+}
+
+/// The alerts of a pack with their flags, gravest first, then oldest.
+async fn load_pack(
+    bot: &Bot,
+    alerts: Vec<Alert>,
+) -> Result<Vec<(Alert, Vec<Flag>, bool)>, Failure> {
+    let mut loaded = Vec::with_capacity(alerts.len());
+    for a in alerts.into_iter().take(render::PACK_MAX) {
+        let flags = load_flags(bot, a.id).await?;
+        let anonymous = anonymous(bot, &flags).await?;
+        loaded.push((a, flags, anonymous));
+    }
+    loaded.sort_by_key(|(a, _, _)| (std::cmp::Reverse(a.severity), a.id));
+    Ok(loaded)
+}
+
+fn pack_items(loaded: &[(Alert, Vec<Flag>, bool)]) -> Vec<render::PackItem<'_>> {
+    loaded
+        .iter()
+        .map(|(alert, flags, anonymous)| render::PackItem {
+            alert,
+            flags,
+            anonymous: *anonymous,
+        })
+        .collect()
 }
 
 /// The resources of the alert's categories, as a second embed under it.

@@ -264,3 +264,199 @@ pub fn erased_notice(text: String, promeneur: Option<u64>, alert_id: i64) -> Cre
         .enforce_nonce(true)
         .allowed_mentions(mentions)
 }
+
+/// Alerts in one message at most (Discord allows ten embeds a message).
+pub const PACK_MAX: usize = 10;
+/// Characters of all the embeds of a message together (Discord's limit is 6000).
+const PACK_EMBED_CHARS: usize = 5800;
+
+/// One alert of a pack, with what it is rendered from.
+pub struct PackItem<'a> {
+    pub alert: &'a Alert,
+    pub flags: &'a [Flag],
+    pub anonymous: bool,
+}
+
+/// Several alerts in one message, gravest first (the caller's order): a compact embed each,
+/// numbered, and for each its own "take" and "close" buttons carrying its id, so a packed
+/// alert is taken, closed and escalated like any other.
+fn pack_parts(lang: Lang, items: &[PackItem<'_>]) -> (Vec<CreateEmbed>, Vec<CreateActionRow>) {
+    let items = &items[..items.len().min(PACK_MAX)];
+    let budget = PACK_EMBED_CHARS / items.len().max(1);
+    let mut embeds = Vec::with_capacity(items.len());
+    let mut takes = Vec::new();
+    let mut closes = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let number = i + 1;
+        let a = item.alert;
+        let categories: Vec<Category> = a.categories.iter().copied().collect();
+        let label = |f| prompts::alert_field_label(lang, f);
+        let title = text::truncate_chars(
+            &prompts::alert_pack_title(
+                lang,
+                number,
+                &prompts::alert_title(lang, a.severity, &categories),
+            ),
+            256,
+        );
+        let channel = item
+            .flags
+            .first()
+            .map(|f| f.channel_id)
+            .unwrap_or(a.channel_id);
+        let mut fields: Vec<(String, String, bool)> = vec![
+            (
+                label(AlertField::Severity),
+                prompts::severity_label(lang, a.severity),
+                true,
+            ),
+            (
+                label(AlertField::Status),
+                prompts::alert_status_line(lang, &a.state),
+                true,
+            ),
+            (label(AlertField::Channel), format!("<#{channel}>"), true),
+        ];
+        match (a.target_id, a.stance) {
+            (Some(t), _) => fields.push((label(AlertField::Target), text::user_mention(t), true)),
+            (None, Stance::Aggression) => fields.push((
+                label(AlertField::Target),
+                prompts::alert_target_unknown(lang),
+                true,
+            )),
+            (None, _) => {}
+        }
+        let (authors_label, authors) = if item.anonymous {
+            (
+                label(AlertField::Author),
+                prompts::way_label(lang, crate::domain::questions::Way::Anonymous),
+            )
+        } else {
+            authors_field(lang, a, item.flags)
+        };
+        fields.push((authors_label, text::truncate_chars(&authors, 200), true));
+        fields.push((
+            label(AlertField::Time),
+            text::discord_timestamp(a.state.flagged_at),
+            true,
+        ));
+        let footer =
+            (a.message_count > 1).then(|| prompts::alert_burst_note(lang, a.message_count));
+        let used = title.chars().count()
+            + footer.as_ref().map_or(0, |f| f.chars().count())
+            + fields
+                .iter()
+                .map(|(n, v, _)| n.chars().count() + v.chars().count())
+                .sum::<usize>();
+        let excerpt_label = label(AlertField::Excerpt);
+        let room = budget.saturating_sub(used + excerpt_label.chars().count());
+        if let Some(f) = item.flags.last() {
+            let spans: Vec<(usize, usize)> = f.spans.iter().map(|s| (s.start, s.end)).collect();
+            let link = message_url(a.guild_id, f.channel_id, f.message_id);
+            let jump = prompts::alert_jump_link(lang, &link);
+            let chars = room
+                .saturating_sub(jump.chars().count() + 8)
+                .min(EXCERPT_CHARS);
+            let value = if chars >= 20 {
+                format!(
+                    "> {}\n{jump}",
+                    text::highlight_excerpt(&f.excerpt, &spans, chars).replace('\n', "\n> ")
+                )
+            } else {
+                jump
+            };
+            fields.push((
+                excerpt_label,
+                text::truncate_chars(&value, room.min(1024)),
+                false,
+            ));
+        }
+        let mut embed = CreateEmbed::new().title(title).colour(colour(a.severity));
+        for (name, value, inline) in fields {
+            embed = embed.field(name, value, inline);
+        }
+        if let Some(footer) = footer {
+            embed = embed.footer(CreateEmbedFooter::new(footer));
+        }
+        embeds.push(embed);
+        let status = a.status();
+        takes.push(
+            CreateButton::new(format!("alert:take:{}", a.id))
+                .label(prompts::pack_button_take(lang, number))
+                .style(serenity::ButtonStyle::Primary)
+                .disabled(status != AlertStatus::Open),
+        );
+        closes.push(
+            CreateButton::new(format!("alert:close:{}", a.id))
+                .label(prompts::pack_button_close(lang, number))
+                .style(serenity::ButtonStyle::Secondary)
+                .disabled(status == AlertStatus::Closed),
+        );
+    }
+    // Takes 1-5, takes 6-10, closes 1-5, closes 6-10: at most four rows of five.
+    let rows = takes
+        .chunks(5)
+        .chain(closes.chunks(5))
+        .map(|row| CreateActionRow::Buttons(row.to_vec()))
+        .collect();
+    (embeds, rows)
+}
+
+/// The nonce of a pack: the same alerts give the same nonce (a retried post is not doubled).
+fn pack_nonce(items: &[PackItem<'_>]) -> String {
+    let mut ids: Vec<i64> = items.iter().map(|i| i.alert.id).collect();
+    ids.sort_unstable();
+    // FNV-1a: stable across builds, unlike std's hasher.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in ids.iter().flat_map(|id| id.to_le_bytes()) {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("pack-{h:016x}")
+}
+
+/// The first post of a pack of alerts (several alerts piled up for one channel): one ping,
+/// for the gravest, to the promeneurs on duty or the role, as for one alert.
+pub fn pack_message(
+    lang: Lang,
+    gc: Option<&GuildConfig>,
+    items: &[PackItem<'_>],
+    on_duty: &[u64],
+) -> CreateMessage {
+    let (embeds, rows) = pack_parts(lang, items);
+    let gravest = items
+        .iter()
+        .map(|i| i.alert.severity)
+        .max()
+        .unwrap_or(Severity::None);
+    let mut msg = CreateMessage::new()
+        .embeds(embeds)
+        .components(rows)
+        .nonce(serenity::Nonce::String(pack_nonce(items)))
+        .enforce_nonce(true);
+    let mut mentions = CreateAllowedMentions::new();
+    if let Some(g) = gc {
+        msg = msg.content(prompts::alert_pack_content(
+            lang,
+            g.promeneur_role.0,
+            on_duty,
+            items.len(),
+            gravest,
+        ));
+        mentions = if on_duty.is_empty() {
+            mentions.roles([RoleId::new(g.promeneur_role.0)])
+        } else {
+            mentions.users(on_duty.iter().map(|&u| UserId::new(u)))
+        };
+    }
+    msg.allowed_mentions(mentions)
+}
+
+/// The edit that brings every alert of a pack up to date (edits never notify).
+pub fn pack_edit(lang: Lang, items: &[PackItem<'_>]) -> EditMessage {
+    let (embeds, rows) = pack_parts(lang, items);
+    EditMessage::new()
+        .embeds(embeds)
+        .components(rows)
+        .allowed_mentions(CreateAllowedMentions::new())
+}

@@ -48,6 +48,9 @@ pub const THREAD_EXISTS: i64 = 160004;
 /// Discord's JSON error code for "Unknown Message" (already deleted).
 pub const UNKNOWN_MESSAGE: i64 = 10008;
 
+/// Messages a channel takes per window when its bucket is not known (Discord: 5 per 5 s).
+pub const CHANNEL_POSTS: u16 = 5;
+
 /// A minimal Discord REST client for the routes deliveries use.
 #[derive(Clone)]
 pub struct Rest {
@@ -64,7 +67,8 @@ impl std::fmt::Debug for Rest {
 }
 
 impl Rest {
-    pub fn new(api_base: &str, token: &Secret) -> anyhow::Result<Rest> {
+    /// A client keeping to `global_limit` requests a second over every route.
+    pub fn new(api_base: &str, token: &Secret, global_limit: u16) -> anyhow::Result<Rest> {
         let client = reqwest::Client::builder()
             .user_agent(concat!(
                 "DiscordBot (https://github.com/promeneurs-du-net/promeneur, ",
@@ -77,7 +81,7 @@ impl Rest {
             client,
             base: format!("{}/api/v10", api_base.trim_end_matches('/')),
             auth: format!("Bot {}", token.expose()),
-            limiter: RateLimiter::default(),
+            limiter: RateLimiter::new(global_limit.max(1)),
         })
     }
 
@@ -184,6 +188,21 @@ impl Rest {
         id_of(&v)
     }
 
+    /// How many messages `channel`'s bucket lets the bot post now without waiting. The
+    /// ratelimiter forgets a bucket's state once it resets: the bucket is then full, and when
+    /// it was never seen, Discord's usual limit for a channel's messages is assumed.
+    pub async fn post_room(&self, channel: u64) -> u16 {
+        let endpoint = Endpoint {
+            method: Method::Post,
+            path: format!("channels/{channel}/messages"),
+        };
+        match self.limiter.bucket(endpoint).await {
+            Some(b) if b.reset_at > Instant::now() => b.remaining,
+            Some(b) => b.limit,
+            None => CHANNEL_POSTS,
+        }
+    }
+
     async fn send(
         &self,
         method: reqwest::Method,
@@ -192,7 +211,7 @@ impl Rest {
     ) -> Result<Value, RestError> {
         let endpoint = Endpoint {
             method: limiter_method(&method),
-            path: path.trim_start_matches('/').to_owned(),
+            path: limiter_path(path),
         };
         // Only take a permit when the bucket has room: waiting here would hold the worker
         // behind one destination while graver effects for others are due.
@@ -262,6 +281,25 @@ impl Rest {
     }
 }
 
+/// The path the ratelimiter keys a route by. Discord shares a bucket across a route's minor
+/// parameters (`PATCH /channels/1/messages/{any message}` is one bucket), but the ratelimiter
+/// learns buckets per exact path: without this, the first edit of each new message would be
+/// sent blind, and a flood of alerts edited in place would knock at a spent bucket.
+fn limiter_path(path: &str) -> String {
+    let path = path.trim_start_matches('/');
+    let mut out = Vec::new();
+    let mut after_messages = false;
+    for segment in path.split('/') {
+        if after_messages && segment.bytes().all(|b| b.is_ascii_digit()) && !segment.is_empty() {
+            out.push("0");
+        } else {
+            out.push(segment);
+        }
+        after_messages = segment == "messages";
+    }
+    out.join("/")
+}
+
 fn limiter_method(method: &reqwest::Method) -> Method {
     match *method {
         reqwest::Method::GET => Method::Get,
@@ -302,4 +340,26 @@ fn id_of(v: &Value) -> Result<u64, RestError> {
         .and_then(Value::as_str)
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| RestError::Transient("Discord's answer has no id".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::limiter_path;
+
+    #[test]
+    fn a_routes_minor_parameters_share_its_bucket() {
+        assert_eq!(
+            limiter_path("/channels/12/messages/34"),
+            "channels/12/messages/0"
+        );
+        assert_eq!(
+            limiter_path("/channels/12/messages/34/threads"),
+            "channels/12/messages/0/threads"
+        );
+        assert_eq!(
+            limiter_path("/channels/12/messages"),
+            "channels/12/messages"
+        );
+        assert_eq!(limiter_path("/users/@me/channels"), "users/@me/channels");
+    }
 }

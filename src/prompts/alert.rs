@@ -187,6 +187,63 @@ pub fn escalation_message(
     )
 }
 
+/// The content above a pack of alerts (several alerts in one message, when they pile up
+/// behind Discord's limits). It pings the promeneurs on duty (`on_duty`) or, when nobody is,
+/// the promeneur role, which the caller must list (alone) in `allowed_mentions`.
+pub fn alert_pack_content(
+    lang: Lang,
+    promeneur_role_id: u64,
+    on_duty: &[u64],
+    count: usize,
+    gravest: Severity,
+) -> String {
+    let who = if on_duty.is_empty() {
+        role_mention(promeneur_role_id)
+    } else {
+        on_duty
+            .iter()
+            .map(|&id| user_mention(id))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    render(
+        lang,
+        &ALERT_PACK_CONTENT,
+        &[
+            ("who", &who),
+            ("count", &count.to_string()),
+            ("severity", &severity_label(lang, gravest)),
+        ],
+    )
+}
+
+/// The title of the `number`th alert of a pack.
+pub fn alert_pack_title(lang: Lang, number: usize, title: &str) -> String {
+    render(
+        lang,
+        &ALERT_PACK_TITLE,
+        &[("number", &number.to_string()), ("title", title)],
+    )
+}
+
+/// Button label: "Je prends n°2".
+pub fn pack_button_take(lang: Lang, number: usize) -> String {
+    render(
+        lang,
+        &ALERT_PACK_BUTTON_TAKE,
+        &[("number", &number.to_string())],
+    )
+}
+
+/// Button label: "Clore n°2".
+pub fn pack_button_close(lang: Lang, number: usize) -> String {
+    render(
+        lang,
+        &ALERT_PACK_BUTTON_CLOSE,
+        &[("number", &number.to_string())],
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

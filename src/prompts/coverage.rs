@@ -100,6 +100,10 @@ fn render_everything(lang: Lang) -> Vec<String> {
     render_questions(lang, &mut out);
     out.extend(render_permanences(lang));
     out.extend(resource_texts(lang));
+    out.push(alert_pack_content(lang, 4, &[], 3, Severity::Critical));
+    out.push(alert_pack_title(lang, 2, "Alerte"));
+    out.push(pack_button_take(lang, 2));
+    out.push(pack_button_close(lang, 2));
     out
 }
 

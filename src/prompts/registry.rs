@@ -269,6 +269,10 @@ templates! {
     RIGHTS_FORGET_BUTTON => "rights/forget_button.txt",
     RIGHTS_FORGET_DONE => "rights/forget_done.txt",
     RIGHTS_PRIVACY => "rights/privacy.md",
+    ALERT_PACK_CONTENT => "alert/pack_content.txt",
+    ALERT_PACK_TITLE => "alert/pack_title.txt",
+    ALERT_PACK_BUTTON_TAKE => "alert/pack_button_take.txt",
+    ALERT_PACK_BUTTON_CLOSE => "alert/pack_button_close.txt",
 }
 
 #[cfg(test)]

@@ -290,6 +290,29 @@ where
     Ok(())
 }
 
+/// The alerts posted in one message (several when they were packed together), oldest first.
+pub async fn on_message<'e, E>(
+    ex: E,
+    channel_id: u64,
+    message_id: u64,
+) -> anyhow::Result<Vec<Alert>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let sql = format!(
+        "SELECT {ALERT_COLUMNS} FROM alerts \
+         WHERE alert_message_id = $1 AND alert_channel_id = $2 ORDER BY id"
+    );
+    sqlx::query_as::<_, AlertRow>(sqlx::AssertSqlSafe(sql))
+        .bind(to_db(message_id))
+        .bind(to_db(channel_id))
+        .fetch_all(ex)
+        .await?
+        .into_iter()
+        .map(Alert::try_from)
+        .collect()
+}
+
 /// The alerts of a guild that are not closed, oldest first.
 pub async fn not_closed<'e, E>(ex: E, guild_id: Option<u64>) -> anyhow::Result<Vec<Alert>>
 where

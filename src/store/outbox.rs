@@ -80,6 +80,40 @@ where
     Ok(rows)
 }
 
+/// Claims up to `limit` more due entries of one kind (as [`claim_due`] does): the delivery
+/// worker takes every alert waiting to be posted at once, so that alerts piled up behind a
+/// channel's limit are seen together and packed.
+pub async fn claim_due_of_kind<'e, E>(
+    ex: E,
+    kind: &str,
+    now: i64,
+    lease_ms: i64,
+    limit: i64,
+) -> anyhow::Result<Vec<OutboxEntry>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let mut rows = sqlx::query_as::<_, OutboxEntry>(
+        "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM outbox \
+                      WHERE kind = $4 AND delivered_at IS NULL AND failed_at IS NULL \
+                        AND next_attempt_at <= $2 \
+                        AND (locked_until IS NULL OR locked_until < $2) \
+                      ORDER BY priority, id LIMIT $3) \
+           AND delivered_at IS NULL AND failed_at IS NULL \
+           AND (locked_until IS NULL OR locked_until < $2) \
+         RETURNING id, dedup_key, kind, payload, attempts, priority, created_at",
+    )
+    .bind(now + lease_ms)
+    .bind(now)
+    .bind(limit)
+    .bind(kind)
+    .fetch_all(ex)
+    .await?;
+    rows.sort_by_key(|r| (r.priority, r.id));
+    Ok(rows)
+}
+
 /// Releases every lease. Only for a database no other process uses (SQLite): after a crash,
 /// what the dead process held is due again at once instead of when its lease expires.
 pub async fn release_leases<'e, E>(ex: E) -> anyhow::Result<u64>
@@ -209,6 +243,39 @@ where
     .fetch_optional(ex)
     .await?;
     Ok(row.is_some())
+}
+
+/// Records as done the refreshes of `alert_ids` written before `before` that no worker holds:
+/// an edit of their pack rendered after that time showed what they would. Returns how many.
+pub async fn settle_refreshes(
+    pool: &sqlx::AnyPool,
+    alert_ids: &[i64],
+    before: i64,
+    now: i64,
+) -> anyhow::Result<u64> {
+    let mut settled = 0;
+    for id in alert_ids {
+        settled += sqlx::query(
+            "UPDATE outbox SET delivered_at = $1, locked_until = NULL \
+             WHERE kind = $2 AND dedup_key LIKE $3 AND created_at < $4 \
+               AND delivered_at IS NULL AND failed_at IS NULL \
+               AND (locked_until IS NULL OR locked_until < $1)",
+        )
+        .bind(now)
+        .bind(
+            Effect::RefreshAlert {
+                alert_id: 0,
+                version: 0,
+            }
+            .kind(),
+        )
+        .bind(format!("alert:{id}:refresh:%"))
+        .bind(before)
+        .execute(pool)
+        .await?
+        .rows_affected();
+    }
+    Ok(settled)
 }
 
 fn truncate(error: &str) -> String {

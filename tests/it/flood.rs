@@ -16,42 +16,138 @@ fn is_critical(p: &serde_json::Value) -> bool {
     p.to_string().contains("critique")
 }
 
+/// The alert ids a message carries: each alert (alone or packed) has its own take button.
+fn alert_ids(components: &[serde_json::Value]) -> Vec<i64> {
+    let text = serde_json::Value::Array(components.to_vec()).to_string();
+    text.match_indices("alert:take:")
+        .filter_map(|(i, m)| {
+            let digits: String = text[i + m.len()..]
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .collect();
+            digits.parse().ok()
+        })
+        .collect()
+}
+
+/// The alert messages of the alert channel, oldest first, with the alerts each carries.
+fn alert_messages(w: &World) -> Vec<(discord_sim::MessageView, Vec<i64>)> {
+    w.sim
+        .messages("#alertes-promeneurs")
+        .unwrap()
+        .into_iter()
+        .filter(|m| !m.embeds.is_empty())
+        .map(|m| {
+            let ids = alert_ids(&m.components);
+            (m, ids)
+        })
+        .collect()
+}
+
+fn take_button(m: &discord_sim::MessageView, alert: i64) -> serde_json::Value {
+    let id = format!("alert:take:{alert}");
+    m.components
+        .iter()
+        .flat_map(|row| row["components"].as_array().cloned().unwrap_or_default())
+        .find(|b| b["custom_id"] == id.as_str())
+        .unwrap_or_else(|| panic!("no take button for alert {alert}"))
+}
+
 #[tokio::test]
-async fn a_critical_alert_goes_ahead_of_milder_alerts_queued_behind_discords_limits() {
+async fn alerts_piling_up_behind_discords_limits_are_packed_gravest_first_and_each_can_be_taken() {
     let mut guild = demo_guild();
-    let young: Vec<String> = (1..=12).map(|i| format!("jeune{i:02}")).collect();
+    let young: Vec<String> = (1..=24).map(|i| format!("jeune{i:02}")).collect();
     for name in &young {
         guild = guild.member(name, &[]);
     }
     let w = World::start_in(guild, "").await;
     w.sim.emulate_rate_limits(RateLimits::discord());
-    for name in &young {
+    // A flood into one alert channel, with a critical message in the middle.
+    for (i, name) in young.iter().enumerate() {
+        if i == 12 {
+            w.sim.user("lea").post("#discussion", CRITICAL).unwrap();
+        }
         w.sim.user(name).post("#discussion", MEDIUM_SELF).unwrap();
     }
-    w.sim.user("lea").post("#discussion", CRITICAL).unwrap();
-    // Thirteen alerts at five per five seconds: every one arrives, none twice.
-    for _ in 0..13 {
-        w.sim.wait_post(is_alert).await.unwrap();
+    // 25 alerts; at five messages per five seconds one by one they would take 25 s.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let mut messages = alert_messages(&w);
+    while messages.iter().map(|(_, ids)| ids.len()).sum::<usize>() < 25 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "alerts missing: {:?}",
+            messages.iter().map(|(_, ids)| ids).collect::<Vec<_>>()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        messages = alert_messages(&w);
     }
-    let alerts: Vec<_> = w
+    // Nothing lost, nothing doubled.
+    let mut all: Vec<i64> = messages.iter().flat_map(|(_, ids)| ids.clone()).collect();
+    assert_eq!(all.len(), 25, "{messages:?}");
+    all.sort_unstable();
+    all.dedup();
+    assert_eq!(all.len(), 25, "an alert was posted twice");
+    // Packed: far fewer messages than alerts, ten alerts a message at most.
+    let counts: Vec<usize> = messages.iter().map(|(_, ids)| ids.len()).collect();
+    eprintln!("alerts per message: {counts:?}");
+    assert!(messages.len() <= 12, "{counts:?}");
+    assert!(counts.iter().all(|&n| (1..=10).contains(&n)), "{counts:?}");
+    assert!(
+        counts.iter().any(|&n| n > 1),
+        "nothing was packed: {counts:?}"
+    );
+    for (m, ids) in &messages {
+        assert_eq!(m.embeds.len(), ids.len(), "one embed per alert");
+        let chars: usize = m.embeds.iter().map(|e| e.to_string().chars().count()).sum();
+        assert!(chars < 8000, "a pack too large for Discord: {chars}");
+    }
+    // The critical alert, flagged in the middle of the flood, went out in the first window
+    // after it, at the head of its pack.
+    let (at, (m, _)) = messages
+        .iter()
+        .enumerate()
+        .find(|(_, (m, _))| m.embeds.iter().any(is_critical))
+        .expect("the critical alert was posted");
+    eprintln!("critical alert in message {} of {}", at + 1, messages.len());
+    assert!(at <= 6, "the critical alert came in message {}", at + 1);
+    assert!(is_critical(&m.embeds[0]), "gravest first in its pack");
+    assert!(
+        m.pinged_roles.iter().any(|r| r == "Promeneur") || !m.pinged_users.is_empty(),
+        "a pack pings as an alert does: {m:?}"
+    );
+    // A packed alert is taken like any other: its own button, the whole pack re-rendered.
+    let (pack, ids) = messages
+        .iter()
+        .find(|(_, ids)| ids.len() > 1)
+        .expect("a pack");
+    let second = ids[1];
+    let ix = w
+        .sim
+        .user("karim")
+        .click(pack.id, &format!("alert:take:{second}"))
+        .unwrap();
+    let answer = w.sim.wait_response(&ix).await.unwrap();
+    assert!(answer.ephemeral);
+    w.sim
+        .wait_post(|p| p.kind == PostKind::Edited && p.message_id == Some(pack.id))
+        .await
+        .unwrap();
+    let now = w
         .sim
         .messages("#alertes-promeneurs")
         .unwrap()
         .into_iter()
-        .filter(|m| !m.embeds.is_empty())
-        .collect();
-    assert_eq!(alerts.len(), 13);
-    let critical = alerts
-        .iter()
-        .position(|m| m.embeds.iter().any(is_critical))
-        .expect("the critical alert was posted");
-    eprintln!("critical alert served {} of 13", critical + 1);
-    // Posted last, it is not served last: at most the first window went out before it.
-    assert!(
-        critical <= 6,
-        "the critical alert came {}th of 13",
-        critical + 1
+        .find(|m| m.id == pack.id)
+        .unwrap();
+    assert_eq!(
+        alert_ids(&now.components),
+        *ids,
+        "the pack keeps its alerts"
     );
+    assert_eq!(take_button(&now, second)["disabled"], true);
+    assert_ne!(take_button(&now, ids[0])["disabled"], true);
+    let listed = w.ask("karim", "/alerte liste").await;
+    assert!(listed.ephemeral);
     let stats = w.sim.rate_limit_stats();
     assert_eq!(
         stats.rejected, 0,

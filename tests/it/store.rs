@@ -369,3 +369,42 @@ async fn flagged_with(bot: &promeneur::bot::Bot, m: Incoming<'_>) -> i64 {
         other => panic!("flagged expected, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_packs_edit_settles_the_older_refreshes_of_its_other_alerts_and_claims_alerts_by_kind() {
+    each_backend(|t| async move {
+        let pool = t.db.pool();
+        let refresh = |alert_id, version| Effect::RefreshAlert { alert_id, version };
+        outbox::enqueue(pool, &refresh(1, 2), 6, 100).await.unwrap();
+        outbox::enqueue(pool, &refresh(1, 3), 6, 900).await.unwrap();
+        outbox::enqueue(pool, &refresh(10, 2), 6, 100)
+            .await
+            .unwrap();
+        outbox::enqueue(pool, &refresh(2, 2), 6, 100).await.unwrap();
+        // Alert 1's refreshes older than 500 are done; alert 10's (not in the pack) and 2's
+        // (the one being delivered) are not, nor alert 1's newer one.
+        let settled = outbox::settle_refreshes(pool, &[1], 500, 1000)
+            .await
+            .unwrap();
+        assert_eq!(settled, 1);
+        assert_eq!(outbox::stats(pool).await.unwrap().pending, 3);
+        // Every due alert to post is claimed by kind, gravest first, refreshes left alone.
+        outbox::enqueue(pool, &Effect::PostAlert { alert_id: 5 }, 3, 0)
+            .await
+            .unwrap();
+        outbox::enqueue(pool, &Effect::PostAlert { alert_id: 6 }, 1, 0)
+            .await
+            .unwrap();
+        let claimed = outbox::claim_due_of_kind(pool, "post_alert", 2000, 1000, 10)
+            .await
+            .unwrap();
+        let kinds: Vec<&str> = claimed.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(kinds, ["post_alert", "post_alert"]);
+        assert_eq!(claimed[0].priority, 1);
+        let again = outbox::claim_due_of_kind(pool, "post_alert", 2001, 1000, 10)
+            .await
+            .unwrap();
+        assert!(again.is_empty(), "a claimed entry is leased");
+    })
+    .await;
+}
