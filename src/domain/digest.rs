@@ -523,7 +523,7 @@ pub struct Digest {
     pub from: NaiveDate,
     pub to: NaiveDate,
     pub timezone: String,
-    /// The instant the numbers hold at (the week's end, or now for the week in progress).
+    /// The instant the numbers hold at (when the digest was built).
     pub cut_off_ms: i64,
     /// Whether the week was still in progress.
     pub partial: bool,

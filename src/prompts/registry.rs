@@ -256,6 +256,21 @@ templates! {
     RESOURCE_EMBED_FOOTER => "resource/embed_footer.txt",
     RESOURCE_ALERT_FIELD => "resource/alert_field.txt",
     RESOURCE_CARD_SECTION => "resource/card_section.md",
+    DIGEST_REPORT => "digest/report.md",
+    DIGEST_EMPTY => "digest/empty.md",
+    DIGEST_PARTIAL => "digest/partial.txt",
+    DIGEST_WAITING_LINE => "digest/waiting_line.txt",
+    DIGEST_WAITING_MORE => "digest/waiting_more.txt",
+    DIGEST_NO_THREAD => "digest/no_thread.txt",
+    DIGEST_COUNT_ITEM => "digest/count_item.txt",
+    DIGEST_RULE_ITEM => "digest/rule_item.txt",
+    DIGEST_WHO_ITEM => "digest/who_item.txt",
+    DIGEST_PERCENT => "digest/percent.txt",
+    DIGEST_NONE => "digest/none.txt",
+    DIGEST_NOT_AVAILABLE => "digest/not_available.txt",
+    DIGEST_WAY_OPEN => "digest/way/open.txt",
+    DIGEST_WAY_ANONYMOUS => "digest/way/anonymous.txt",
+    DIGEST_WAY_PRIVATE => "digest/way/private.txt",
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 
 pub mod alerts;
 pub mod cursors;
+pub mod digest;
 pub mod exchanges;
 pub mod flags;
 pub mod ids;
