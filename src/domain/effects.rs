@@ -59,6 +59,9 @@ pub enum Effect {
     QuestionNotice { question_id: i64, notice: Notice },
     /// Remind (step 1) or escalate (step 2) a question nobody answered.
     QuestionNudge { question_id: i64, step: i64 },
+    /// Post a guild's weekly digest of `week` ("2026-W47") to its coordination channel, with
+    /// the numbers as they stand at delivery.
+    PostDigest { guild_id: u64, week: String },
 }
 
 /// What a young person is told about their question.
@@ -92,6 +95,7 @@ impl Effect {
             Effect::PostResource { .. } => "post_resource",
             Effect::RefreshResource { .. } => "refresh_resource",
             Effect::DeleteResource { .. } => "delete_resource",
+            Effect::PostDigest { .. } => "post_digest",
         }
     }
 
@@ -137,6 +141,7 @@ impl Effect {
                 version,
             } => format!("resource:{resource_id}:refresh:v{version}"),
             Effect::DeleteResource { resource_id } => format!("resource:{resource_id}:delete"),
+            Effect::PostDigest { guild_id, week } => format!("digest:{guild_id}:{week}"),
         }
     }
 
@@ -169,6 +174,8 @@ impl Effect {
             Effect::PostResource { .. }
             | Effect::RefreshResource { .. }
             | Effect::DeleteResource { .. } => RESOURCE_PRIORITY,
+            // The digest is read on Monday morning: after everything else.
+            Effect::PostDigest { .. } => RESOURCE_PRIORITY + 1,
         }
     }
 

@@ -6,9 +6,12 @@ use chrono_tz::Tz;
 
 use crate::config::Config;
 use crate::domain::digest::{summarise, Digest, IsoWeek, Trend, TREND_WEEKS};
+use crate::domain::effects::Effect;
 use crate::domain::permanences::local_date;
 use crate::prompts::digest_markdown;
-use crate::store::{digest as digest_store, Db};
+use crate::safety::Severity;
+use crate::store::{digest as digest_store, outbox, Db};
+use anyhow::Context as _;
 
 /// The digest of `week` for `guild_id` (in `tz`), as it stands at `now` (unix ms).
 #[tracing::instrument(skip_all, fields(guild_id, week = %week))]
@@ -42,6 +45,27 @@ pub async fn build(
         summary,
         trend,
     })
+}
+
+/// The scheduled push: the period `period_key` of the weekly schedule ("2026-W48", the week the
+/// digest is posted in) calls for the digest of the week before, stored in the outbox once per
+/// guild and week (its dedup key), whoever enqueues it and however often.
+pub async fn enqueue_weekly(
+    db: &Db,
+    guild_id: u64,
+    period_key: &str,
+    now: i64,
+) -> anyhow::Result<()> {
+    let posted_in = IsoWeek::parse(period_key, far_future())
+        .map_err(|e| anyhow::anyhow!("digest period `{period_key}`: {e}"))?;
+    let effect = Effect::PostDigest {
+        guild_id,
+        week: posted_in.previous().to_string(),
+    };
+    let mut tx = db.begin().await?;
+    outbox::enqueue(&mut *tx, &effect, effect.priority(Severity::None), now).await?;
+    tx.commit().await.context("storing the weekly digest")?;
+    Ok(())
 }
 
 /// The forms `promeneur digest` writes.
@@ -80,4 +104,9 @@ pub async fn report(
         Format::Json => serde_json::to_string_pretty(&digest)? + "\n",
         Format::Csv => digest.to_csv(),
     })
+}
+
+/// A date after any week a schedule names (a period key is never refused as "future").
+fn far_future() -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(9999, 12, 31).expect("9999-12-31 is a valid date")
 }

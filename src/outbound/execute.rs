@@ -62,6 +62,9 @@ pub async fn execute(bot: &Bot, rest: &Rest, effect: &Effect) -> Result<(), Fail
             resources::refresh(bot, rest, resource_id).await
         }
         Effect::DeleteResource { resource_id } => resources::delete(bot, rest, resource_id).await,
+        Effect::PostDigest { guild_id, ref week } => {
+            super::digest::post(bot, rest, guild_id, week).await
+        }
     }
 }
 

@@ -404,3 +404,193 @@ fn the_cli_prints_the_digest_and_refuses_an_unknown_format() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--week"));
 }
+
+// --- The weekly push: the scheduler's `digest:<guild>` job and the outbox, on a set clock. ---
+
+mod push {
+    use std::sync::Arc;
+
+    use chrono::TimeZone as _;
+    use chrono_tz::Europe::Paris;
+    use promeneur::bot::Bot;
+    use promeneur::domain::pseudonym::PseudonymKey;
+    use promeneur::safety::RuleSet;
+    use promeneur::scheduler::ManualClock;
+    use promeneur::store::Db;
+
+    use crate::support::{each_backend, test_bot, test_config, TestDb, GUILD, PG_VAR};
+
+    fn paris(mo: u32, d: u32, h: u32, mi: u32, s: u32) -> i64 {
+        Paris
+            .with_ymd_and_hms(2026, mo, d, h, mi, s)
+            .single()
+            .expect("an unambiguous Paris time")
+            .timestamp_millis()
+    }
+
+    /// The digests stored in the outbox, by dedup key.
+    async fn digests(db: &Db) -> Vec<String> {
+        let rows: Vec<(String,)> = sqlx::query_as(
+            "SELECT dedup_key FROM outbox WHERE kind = 'post_digest' ORDER BY dedup_key",
+        )
+        .fetch_all(db.pool())
+        .await
+        .expect("outbox readable");
+        rows.into_iter().map(|(k,)| k).collect()
+    }
+
+    fn key(week: &str) -> String {
+        format!("digest:{GUILD}:{week}")
+    }
+
+    #[tokio::test]
+    async fn the_digest_is_stored_once_on_monday_at_nine_in_paris_across_the_october_dst_change_and_a_restart(
+    ) {
+        each_backend(|t| async move {
+            let bot = test_bot(&t, "");
+            // Clocks went back on Sunday 25 October 2026; Monday 26 at 09:00 is 08:00 UTC.
+            let clock = Arc::new(ManualClock::new(paris(10, 26, 8, 59, 59)));
+            let first = promeneur::jobs::scheduler(bot.clone(), clock.clone());
+            first.tick().await;
+            // A first start catches up the digest due last Monday (W42's), nothing more.
+            assert_eq!(
+                digests(&t.db).await,
+                [key("2026-W42")],
+                "W43's not before 09:00"
+            );
+            clock.set(paris(10, 26, 9, 0, 0));
+            assert_eq!(
+                chrono::DateTime::from_timestamp_millis(paris(10, 26, 9, 0, 0))
+                    .unwrap()
+                    .format("%H:%M")
+                    .to_string(),
+                "08:00",
+                "09:00 Paris is 08:00 UTC after the change"
+            );
+            first.tick().await;
+            first.tick().await;
+            assert_eq!(digests(&t.db).await, [key("2026-W42"), key("2026-W43")]);
+            // A restart one second later: a new scheduler on the same database.
+            clock.set(paris(10, 26, 9, 0, 1));
+            let restarted = promeneur::jobs::scheduler(bot.clone(), clock.clone());
+            restarted.tick().await;
+            assert_eq!(
+                digests(&t.db).await,
+                [key("2026-W42"), key("2026-W43")],
+                "once across the restart"
+            );
+            // The next Monday, the next week.
+            clock.set(paris(11, 2, 9, 0, 0));
+            restarted.tick().await;
+            assert_eq!(
+                digests(&t.db).await,
+                [key("2026-W42"), key("2026-W43"), key("2026-W44")]
+            );
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn after_an_outage_from_sunday_to_tuesday_only_last_weeks_digest_is_stored() {
+        each_backend(|t| async move {
+            let bot = test_bot(&t, "");
+            let clock = Arc::new(ManualClock::new(paris(11, 8, 18, 0, 0)));
+            promeneur::jobs::scheduler(bot.clone(), clock.clone())
+                .tick()
+                .await;
+            assert_eq!(digests(&t.db).await, [key("2026-W44")]);
+            // Running on Sunday 15; down from that evening to Tuesday 17: back, it stores last
+            // week's (W46) digest once.
+            clock.set(paris(11, 15, 18, 0, 0));
+            promeneur::jobs::scheduler(bot.clone(), clock.clone())
+                .tick()
+                .await;
+            assert_eq!(digests(&t.db).await, [key("2026-W44"), key("2026-W45")]);
+            clock.set(paris(11, 17, 10, 0, 0));
+            let back = promeneur::jobs::scheduler(bot.clone(), clock.clone());
+            back.tick().await;
+            back.tick().await;
+            assert_eq!(
+                digests(&t.db).await,
+                [key("2026-W44"), key("2026-W45"), key("2026-W46")]
+            );
+            // Down for two weeks: only the latest is caught up, not the weeks before.
+            clock.set(paris(12, 2, 10, 0, 0));
+            promeneur::jobs::scheduler(bot.clone(), clock.clone())
+                .tick()
+                .await;
+            let all = digests(&t.db).await;
+            assert_eq!(all.last(), Some(&key("2026-W48")));
+            assert!(
+                !all.contains(&key("2026-W47")),
+                "W47's is not caught up: {all:?}"
+            );
+        })
+        .await;
+    }
+
+    async fn two_processes_store_one_digest(t: TestDb) {
+        let other = Db::connect(&t.url).await.expect("a second handle opens");
+        let a = test_bot(&t, "");
+        let b = Arc::new(Bot::new(
+            Arc::new(test_config(&t.url, "")),
+            other.clone(),
+            Arc::new(RuleSet::builtin().expect("shipped rules compile")),
+            PseudonymKey::new(b"a-test-pseudonym-key-that-is-long-enough".to_vec()).unwrap(),
+        ));
+        let clock = Arc::new(ManualClock::new(paris(11, 23, 9, 0, 0)));
+        let sa = promeneur::jobs::scheduler(a, clock.clone());
+        let sb = promeneur::jobs::scheduler(b, clock.clone());
+        for _ in 0..5 {
+            tokio::join!(sa.tick(), sb.tick());
+        }
+        assert_eq!(digests(&t.db).await, [key("2026-W47")]);
+        let (runs,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM job_runs WHERE job LIKE 'digest:%'")
+                .fetch_one(t.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(runs, 1, "one recorded run for the week");
+        other.close().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_schedulers_on_one_postgresql_database_store_the_digest_once() {
+        match TestDb::postgres().await {
+            Some(t) => two_processes_store_one_digest(t).await,
+            None => eprintln!("skipped the PostgreSQL run: {PG_VAR} is not set"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_schedule_that_does_not_parse_is_refused_naming_the_key() {
+        let err = promeneur::config::Config::from_toml_str(
+            "[digest]\nschedule = \"lundy 9h\"\n",
+            "t.toml",
+            &promeneur::config::Env::default(),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("digest.schedule"), "{err}");
+        assert!(err.to_string().contains("lundi"), "suggests the day: {err}");
+    }
+
+    #[tokio::test]
+    async fn a_guild_without_a_coordination_channel_gets_no_scheduled_digest() {
+        let t = TestDb::sqlite().await;
+        let config = test_config(&t.url, "").guilds[0].clone();
+        let mut config_all = test_config(&t.url, "");
+        config_all.guilds = vec![promeneur::config::GuildConfig {
+            coordination_channel: None,
+            ..config
+        }];
+        let bot = Arc::new(Bot::new(
+            Arc::new(config_all),
+            t.db.clone(),
+            Arc::new(RuleSet::builtin().unwrap()),
+            PseudonymKey::new(b"a-test-pseudonym-key-that-is-long-enough".to_vec()).unwrap(),
+        ));
+        let clock = Arc::new(ManualClock::new(paris(11, 23, 9, 0, 0)));
+        promeneur::jobs::scheduler(bot, clock).tick().await;
+        assert!(digests(&t.db).await.is_empty());
+    }
+}
