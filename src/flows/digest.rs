@@ -50,12 +50,25 @@ pub async fn build(
 /// The scheduled push: the period `period_key` of the weekly schedule ("2026-W48", the week the
 /// digest is posted in) calls for the digest of the week before, stored in the outbox once per
 /// guild and week (its dedup key), whoever enqueues it and however often.
+///
+/// The very first run of a guild's job (a new install, a guild just added) only sets the
+/// baseline: catching up means posting what downtime missed, not last week's digest of a bot
+/// that was not there. `false` when nothing was stored for that reason.
 pub async fn enqueue_weekly(
     db: &Db,
+    job: &str,
     guild_id: u64,
     period_key: &str,
     now: i64,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<bool> {
+    if !digest_store::ran_before(db.pool(), job, period_key).await? {
+        tracing::info!(
+            guild_id,
+            period_key,
+            "first digest period: baseline, nothing posted"
+        );
+        return Ok(false);
+    }
     let posted_in = IsoWeek::parse(period_key, far_future())
         .map_err(|e| anyhow::anyhow!("digest period `{period_key}`: {e}"))?;
     let effect = Effect::PostDigest {
@@ -65,7 +78,7 @@ pub async fn enqueue_weekly(
     let mut tx = db.begin().await?;
     outbox::enqueue(&mut *tx, &effect, effect.priority(Severity::None), now).await?;
     tx.commit().await.context("storing the weekly digest")?;
-    Ok(())
+    Ok(true)
 }
 
 /// The forms `promeneur digest` writes.

@@ -114,7 +114,9 @@ fn add_digests(scheduler: &mut Scheduler, bot: &Arc<Bot>) {
         scheduler.add(Job::once_per_period(name, schedule, move |run| {
             let bot = b.clone();
             async move {
-                flows::digest::enqueue_weekly(&bot.db, guild_id, &run.period_key, run.now_ms).await
+                flows::digest::enqueue_weekly(&bot.db, name, guild_id, &run.period_key, run.now_ms)
+                    .await?;
+                Ok(())
             }
         }));
     }

@@ -150,6 +150,9 @@ fn digest_texts(lang: Lang) -> Vec<String> {
         trend: Trend::default(),
     };
     vec![
+        digest_coordinators_only(lang),
+        digest_week_refused(lang, &WeekError::Unreadable("x".into())),
+        digest_week_refused(lang, &WeekError::Future(week)),
         digest_markdown(lang, &digest(summarise(&facts, 100 * h), true)),
         digest_markdown(lang, &digest(summarise(&Facts::default(), 0), false)),
         // Only a resource: no delay to show, empty lists.

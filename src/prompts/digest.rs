@@ -4,9 +4,9 @@
 
 use super::labels::{category_label, elapsed, outcome_label, severity_label};
 use super::registry::*;
-use super::text::{discord_timestamp, sanitize};
+use super::text::{discord_timestamp, sanitize, truncate_chars};
 use super::{render, Lang};
-use crate::domain::digest::{Digest, Direction};
+use crate::domain::digest::{Digest, Direction, WeekError};
 use crate::safety::{Category, Severity};
 
 /// Unanswered questions listed one by one, at most (a Discord message holds 2000 characters).
@@ -235,4 +235,26 @@ fn waiting_lines(lang: Lang, d: &Digest) -> String {
         ));
     }
     lines.join("\n")
+}
+
+/// `/bilan` refused to anyone but coordinators.
+pub fn digest_coordinators_only(lang: Lang) -> String {
+    render(lang, &DIGEST_COORDINATORS_ONLY, &[])
+}
+
+/// `/bilan semaine:` that names no week, or a week to come.
+pub fn digest_week_refused(lang: Lang, error: &WeekError) -> String {
+    match error {
+        WeekError::Unreadable(input) => render(
+            lang,
+            &DIGEST_BAD_WEEK,
+            &[(
+                "input",
+                &format!("`{}`", sanitize(&truncate_chars(input, 40))),
+            )],
+        ),
+        WeekError::Future(week) => {
+            render(lang, &DIGEST_FUTURE_WEEK, &[("week", &week.to_string())])
+        }
+    }
 }

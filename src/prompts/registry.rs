@@ -271,6 +271,9 @@ templates! {
     DIGEST_WAY_OPEN => "digest/way/open.txt",
     DIGEST_WAY_ANONYMOUS => "digest/way/anonymous.txt",
     DIGEST_WAY_PRIVATE => "digest/way/private.txt",
+    DIGEST_COORDINATORS_ONLY => "digest/coordinators_only.txt",
+    DIGEST_BAD_WEEK => "digest/bad_week.txt",
+    DIGEST_FUTURE_WEEK => "digest/future_week.txt",
 }
 
 #[cfg(test)]

@@ -215,3 +215,16 @@ async fn held_permanences(
         })
         .collect())
 }
+
+/// Whether the scheduler recorded a run of `job` for another period than `period_key` (the
+/// one running now, already claimed).
+pub async fn ran_before(pool: &Pool<Any>, job: &str, period_key: &str) -> anyhow::Result<bool> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM job_runs WHERE job = $1 AND period_key <> $2")
+            .bind(job)
+            .bind(period_key)
+            .fetch_one(pool)
+            .await
+            .context("reading the digest job's earlier runs")?;
+    Ok(n > 0)
+}

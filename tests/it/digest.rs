@@ -452,11 +452,10 @@ mod push {
             let clock = Arc::new(ManualClock::new(paris(10, 26, 8, 59, 59)));
             let first = promeneur::jobs::scheduler(bot.clone(), clock.clone());
             first.tick().await;
-            // A first start catches up the digest due last Monday (W42's), nothing more.
-            assert_eq!(
-                digests(&t.db).await,
-                [key("2026-W42")],
-                "W43's not before 09:00"
+            // A first start sets the baseline (the period due last Monday): nothing posted.
+            assert!(
+                digests(&t.db).await.is_empty(),
+                "a new install catches nothing up"
             );
             clock.set(paris(10, 26, 9, 0, 0));
             assert_eq!(
@@ -469,23 +468,20 @@ mod push {
             );
             first.tick().await;
             first.tick().await;
-            assert_eq!(digests(&t.db).await, [key("2026-W42"), key("2026-W43")]);
+            assert_eq!(digests(&t.db).await, [key("2026-W43")]);
             // A restart one second later: a new scheduler on the same database.
             clock.set(paris(10, 26, 9, 0, 1));
             let restarted = promeneur::jobs::scheduler(bot.clone(), clock.clone());
             restarted.tick().await;
             assert_eq!(
                 digests(&t.db).await,
-                [key("2026-W42"), key("2026-W43")],
+                [key("2026-W43")],
                 "once across the restart"
             );
             // The next Monday, the next week.
             clock.set(paris(11, 2, 9, 0, 0));
             restarted.tick().await;
-            assert_eq!(
-                digests(&t.db).await,
-                [key("2026-W42"), key("2026-W43"), key("2026-W44")]
-            );
+            assert_eq!(digests(&t.db).await, [key("2026-W43"), key("2026-W44")]);
         })
         .await;
     }
@@ -498,22 +494,19 @@ mod push {
             promeneur::jobs::scheduler(bot.clone(), clock.clone())
                 .tick()
                 .await;
-            assert_eq!(digests(&t.db).await, [key("2026-W44")]);
+            assert!(digests(&t.db).await.is_empty(), "the baseline");
             // Running on Sunday 15; down from that evening to Tuesday 17: back, it stores last
             // week's (W46) digest once.
             clock.set(paris(11, 15, 18, 0, 0));
             promeneur::jobs::scheduler(bot.clone(), clock.clone())
                 .tick()
                 .await;
-            assert_eq!(digests(&t.db).await, [key("2026-W44"), key("2026-W45")]);
+            assert_eq!(digests(&t.db).await, [key("2026-W45")]);
             clock.set(paris(11, 17, 10, 0, 0));
             let back = promeneur::jobs::scheduler(bot.clone(), clock.clone());
             back.tick().await;
             back.tick().await;
-            assert_eq!(
-                digests(&t.db).await,
-                [key("2026-W44"), key("2026-W45"), key("2026-W46")]
-            );
+            assert_eq!(digests(&t.db).await, [key("2026-W45"), key("2026-W46")]);
             // Down for two weeks: only the latest is caught up, not the weeks before.
             clock.set(paris(12, 2, 10, 0, 0));
             promeneur::jobs::scheduler(bot.clone(), clock.clone())
@@ -538,9 +531,12 @@ mod push {
             Arc::new(RuleSet::builtin().expect("shipped rules compile")),
             PseudonymKey::new(b"a-test-pseudonym-key-that-is-long-enough".to_vec()).unwrap(),
         ));
-        let clock = Arc::new(ManualClock::new(paris(11, 23, 9, 0, 0)));
+        // Both processes ran the week before (the baseline), then Monday 09:00 comes.
+        let clock = Arc::new(ManualClock::new(paris(11, 20, 9, 0, 0)));
         let sa = promeneur::jobs::scheduler(a, clock.clone());
         let sb = promeneur::jobs::scheduler(b, clock.clone());
+        tokio::join!(sa.tick(), sb.tick());
+        clock.set(paris(11, 23, 9, 0, 0));
         for _ in 0..5 {
             tokio::join!(sa.tick(), sb.tick());
         }
@@ -550,7 +546,7 @@ mod push {
                 .fetch_one(t.db.pool())
                 .await
                 .unwrap();
-        assert_eq!(runs, 1, "one recorded run for the week");
+        assert_eq!(runs, 2, "one recorded run per week");
         other.close().await;
     }
 
@@ -589,8 +585,55 @@ mod push {
             Arc::new(RuleSet::builtin().unwrap()),
             PseudonymKey::new(b"a-test-pseudonym-key-that-is-long-enough".to_vec()).unwrap(),
         ));
-        let clock = Arc::new(ManualClock::new(paris(11, 23, 9, 0, 0)));
-        promeneur::jobs::scheduler(bot, clock).tick().await;
+        // Two Mondays pass (the first is the baseline a guild with a channel would have).
+        let clock = Arc::new(ManualClock::new(paris(11, 20, 9, 0, 0)));
+        let s = promeneur::jobs::scheduler(bot, clock.clone());
+        s.tick().await;
+        clock.set(paris(11, 23, 9, 0, 0));
+        s.tick().await;
         assert!(digests(&t.db).await.is_empty());
+        let (runs,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM job_runs WHERE job LIKE 'digest:%'")
+                .fetch_one(t.db.pool())
+                .await
+                .unwrap();
+        assert_eq!(runs, 0, "no digest job at all");
     }
+}
+
+// --- `/bilan` through discord-sim, with the real serenity/poise client. ---
+
+#[tokio::test]
+async fn bilan_answers_coordinators_privately_and_refuses_everyone_else() {
+    let w = crate::e2e::World::start("").await;
+    let nadia = w.ask("nadia", "/bilan").await;
+    assert!(nadia.ephemeral);
+    assert!(
+        nadia.content.contains("Bilan de la semaine"),
+        "{}",
+        nadia.content
+    );
+    assert!(
+        nadia.content.contains("Semaine en cours"),
+        "the week in progress: {}",
+        nadia.content
+    );
+    let past = w.ask("nadia", "/bilan semaine:2026-W47").await;
+    assert!(past.content.contains("2026-W47"), "{}", past.content);
+    let bad = w.ask("nadia", "/bilan semaine:bientôt").await;
+    assert!(
+        bad.ephemeral && bad.content.contains("`bientôt`"),
+        "{}",
+        bad.content
+    );
+    for user in ["karim", "lea"] {
+        let refused = w.ask(user, "/bilan").await;
+        assert!(refused.ephemeral);
+        assert!(
+            refused.content.contains("réservé à la coordination"),
+            "{user}: {}",
+            refused.content
+        );
+    }
+    w.stop().await;
 }

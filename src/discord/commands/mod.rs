@@ -2,6 +2,7 @@
 
 pub mod aide;
 pub mod alerte;
+pub mod bilan;
 mod localize;
 pub mod permanence;
 pub mod question;
@@ -20,6 +21,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         permanence::permanences(),
         permanence::qui_est_la(),
         ressource::ressource(),
+        bilan::bilan(),
     ];
     for c in &mut commands {
         localize::localize(c, "");
