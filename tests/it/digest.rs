@@ -637,3 +637,31 @@ async fn bilan_answers_coordinators_privately_and_refuses_everyone_else() {
     }
     w.stop().await;
 }
+
+/// The digest reads a week through the `(guild_id, time)` indexes, not by scanning the log
+/// (SQLite's plan; PostgreSQL's planner picks the same indexes once tables are large).
+#[tokio::test]
+async fn the_week_queries_use_the_guild_and_time_indexes_on_sqlite() {
+    use promeneur::store::digest::sql;
+    let t = crate::support::TestDb::sqlite().await;
+    for (query, index) in [
+        (sql::QUESTIONS, "questions_guild_asked"),
+        (sql::ALERTS, "alerts_guild_flagged"),
+        (sql::FLAG_RULES, "alerts_guild_flagged"),
+        (sql::RESOURCES, "resources_guild_created"),
+    ] {
+        let plan: Vec<(i64, i64, i64, String)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {query}")))
+                .bind(1i64)
+                .bind(0i64)
+                .bind(1i64)
+                .fetch_all(t.db.pool())
+                .await
+                .expect("a plan");
+        let text: Vec<&str> = plan.iter().map(|r| r.3.as_str()).collect();
+        assert!(
+            text.iter().any(|l| l.contains(index)),
+            "{query}\nplan: {text:?}"
+        );
+    }
+}
