@@ -45,6 +45,18 @@ enum Command {
         #[arg(long)]
         explain: bool,
     },
+    /// Print one guild's weekly digest (questions, alerts, resources, permanences, trend).
+    Digest {
+        /// The guild's id, as in the configuration.
+        #[arg(long)]
+        guild: u64,
+        /// The ISO week (2026-W47) or a date in it [default: the last complete week].
+        #[arg(long)]
+        week: Option<String>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = promeneur::flows::digest::Format::Md)]
+        format: promeneur::flows::digest::Format,
+    },
     /// Try the bot without Discord: a local demo guild, the bot on a temporary database, and a
     /// terminal where you act as its users (or play a script and print the transcript).
     #[cfg(feature = "sandbox")]
@@ -137,6 +149,31 @@ fn real_main(cli: Cli) -> anyhow::Result<ExitCode> {
                 println!("migrations applied to {}", redact_url(&config.database_url));
                 anyhow::Ok(())
             })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Digest {
+            guild,
+            week,
+            format,
+        } => {
+            let config = load()?;
+            let text = runtime()?.block_on(async {
+                let db = promeneur::store::Db::connect(&config.database_url).await?;
+                db.migrate().await?;
+                let now = promeneur::store::now_ms();
+                let text = promeneur::flows::digest::report(
+                    &config,
+                    &db,
+                    guild,
+                    week.as_deref(),
+                    format,
+                    now,
+                )
+                .await;
+                db.close().await;
+                text
+            })?;
+            print!("{text}");
             Ok(ExitCode::SUCCESS)
         }
         #[cfg(feature = "sandbox")]

@@ -60,7 +60,13 @@ pub struct Config {
     /// When a question nobody answered is reminded, then escalated.
     pub questions: WaitPolicy,
     pub guilds: Vec<GuildConfig>,
+    /// When the weekly digest is posted, in each guild's time zone (`[digest] schedule`,
+    /// "lundi 09:00" by default); checked at load.
+    pub digest_schedule: String,
 }
+
+/// The weekly digest's default schedule: Monday 09:00 in the guild's time zone.
+pub const DEFAULT_DIGEST_SCHEDULE: &str = "lundi 09:00";
 
 /// A configuration problem: where, which key, and why. Displayed on one line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -278,6 +284,14 @@ impl Config {
             ));
         }
 
+        let digest_schedule = raw
+            .digest
+            .schedule
+            .clone()
+            .unwrap_or_else(|| DEFAULT_DIGEST_SCHEDULE.to_owned());
+        crate::scheduler::parse_weekly(&digest_schedule, chrono_tz::UTC)
+            .map_err(|e| err("digest.schedule", e.to_string()))?;
+
         let mut guilds = raw.guilds;
         let mut seen = HashSet::new();
         for (i, g) in guilds.iter_mut().enumerate() {
@@ -315,6 +329,7 @@ impl Config {
             },
             questions,
             guilds,
+            digest_schedule,
         })
     }
 

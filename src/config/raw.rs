@@ -61,6 +61,12 @@ pub(super) struct RawQuestions {
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
+pub(super) struct RawDigest {
+    pub(super) schedule: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) discord: RawDiscord,
@@ -74,6 +80,8 @@ pub(super) struct RawConfig {
     pub(super) alerts: RawAlerts,
     #[serde(default)]
     pub(super) questions: RawQuestions,
+    #[serde(default)]
+    pub(super) digest: RawDigest,
     #[serde(default)]
     pub(super) guilds: Vec<GuildConfig>,
 }

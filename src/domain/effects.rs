@@ -62,6 +62,9 @@ pub enum Effect {
     /// Tell the promeneur who held an alert (or the alert channel) that it was closed because
     /// the young person erased their data; says nothing of the content.
     AlertErased { alert_id: i64 },
+    /// Post a guild's weekly digest of `week` ("2026-W47") to its coordination channel, with
+    /// the numbers as they stand at delivery.
+    PostDigest { guild_id: u64, week: String },
 }
 
 /// What a young person is told about their question.
@@ -96,6 +99,7 @@ impl Effect {
             Effect::RefreshResource { .. } => "refresh_resource",
             Effect::DeleteResource { .. } => "delete_resource",
             Effect::AlertErased { .. } => "alert_erased",
+            Effect::PostDigest { .. } => "post_digest",
         }
     }
 
@@ -142,6 +146,7 @@ impl Effect {
             } => format!("resource:{resource_id}:refresh:v{version}"),
             Effect::DeleteResource { resource_id } => format!("resource:{resource_id}:delete"),
             Effect::AlertErased { alert_id } => format!("alert:{alert_id}:erased"),
+            Effect::PostDigest { guild_id, week } => format!("digest:{guild_id}:{week}"),
         }
     }
 
@@ -175,6 +180,8 @@ impl Effect {
             | Effect::RefreshResource { .. }
             | Effect::DeleteResource { .. } => RESOURCE_PRIORITY,
             Effect::AlertErased { .. } => by_severity + 1,
+            // The digest is read on Monday morning: after everything else.
+            Effect::PostDigest { .. } => RESOURCE_PRIORITY + 1,
         }
     }
 

@@ -2,6 +2,7 @@
 //! Detection itself is its own crate, re-exported as `crate::safety`.
 pub mod alerts;
 pub mod categories;
+pub mod digest;
 pub mod effects;
 pub mod helpline;
 pub mod permanences;

@@ -4,6 +4,7 @@
 
 pub mod alerts;
 pub mod conversations;
+pub mod digest;
 pub mod escalation;
 pub mod helpline;
 pub mod message;

@@ -68,6 +68,7 @@ pub fn scheduler(bot: Arc<Bot>, clock: Arc<dyn Clock>) -> Scheduler {
             }
         },
     ));
+    add_digests(&mut scheduler, &bot);
     scheduler.add(Job::once_per_period(
         "retention",
         Schedule::Every(RETENTION_EVERY),
@@ -83,6 +84,42 @@ pub fn scheduler(bot: Arc<Bot>, clock: Arc<dyn Clock>) -> Scheduler {
         },
     ));
     scheduler
+}
+
+/// One weekly digest job per guild, at `[digest] schedule` in the guild's time zone (checked
+/// when the configuration was loaded). A guild without a coordination channel gets none, with
+/// one warning here at start-up; `/bilan` and the CLI still work for it.
+fn add_digests(scheduler: &mut Scheduler, bot: &Arc<Bot>) {
+    for gc in &bot.config.guilds {
+        let guild_id = gc.id.0;
+        if gc.coordination_channel.is_none() {
+            tracing::warn!(
+                guild_id,
+                "no coordination_channel: the weekly digest is not posted for this guild"
+            );
+            continue;
+        }
+        let schedule = match crate::scheduler::parse_weekly(&bot.config.digest_schedule, gc.tz) {
+            Ok(s) => s,
+            Err(e) => {
+                // Unreachable after Config::load, which checks the same string.
+                tracing::error!(guild_id, error = %e, "digest.schedule does not parse");
+                continue;
+            }
+        };
+        // Job names are static and stable (they key `job_runs`); one per guild, made once at
+        // start-up.
+        let name: &'static str = Box::leak(format!("digest:{guild_id}").into_boxed_str());
+        let b = bot.clone();
+        scheduler.add(Job::once_per_period(name, schedule, move |run| {
+            let bot = b.clone();
+            async move {
+                flows::digest::enqueue_weekly(&bot.db, name, guild_id, &run.period_key, run.now_ms)
+                    .await?;
+                Ok(())
+            }
+        }));
+    }
 }
 
 /// Fires once at shutdown; jobs finish what they hold and return.

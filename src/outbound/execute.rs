@@ -63,6 +63,9 @@ pub async fn execute(bot: &Bot, rest: &Rest, effect: &Effect) -> Result<(), Fail
         }
         Effect::DeleteResource { resource_id } => resources::delete(bot, rest, resource_id).await,
         Effect::AlertErased { alert_id } => alert_erased(bot, rest, alert_id).await,
+        Effect::PostDigest { guild_id, ref week } => {
+            super::digest::post(bot, rest, guild_id, week).await
+        }
     }
 }
 

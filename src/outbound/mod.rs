@@ -5,6 +5,7 @@
 //! `discord`; nothing here reacts to Discord, it only speaks to it.
 
 pub mod delivery;
+mod digest;
 pub mod execute;
 mod permanences;
 pub mod questions;

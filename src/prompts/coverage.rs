@@ -104,7 +104,88 @@ fn render_everything(lang: Lang) -> Vec<String> {
     out.push(alert_pack_title(lang, 2, "Alerte"));
     out.push(pack_button_take(lang, 2));
     out.push(pack_button_close(lang, 2));
+    out.extend(digest_texts(lang));
     out
+}
+
+/// The digest: a full week (partial, with a long list of waiting questions) and an empty one.
+fn digest_texts(lang: Lang) -> Vec<String> {
+    use crate::domain::digest::*;
+    use crate::domain::questions::Way;
+    let h = 3_600_000;
+    let alert = |outcome, rules: &[&str]| AlertFact {
+        severity: Severity::High,
+        categories: [Category::Distress].into_iter().collect(),
+        flagged_at: 0,
+        taken_at: Some(h),
+        escalations: 1,
+        outcome,
+        dm_refused: true,
+        rules: rules.iter().map(|r| r.to_string()).collect(),
+    };
+    let waiting: Vec<WaitingQuestion> = (0..12)
+        .map(|i| WaitingQuestion {
+            way: Way::ALL[i % 3],
+            asked_at: 0,
+            thread_id: (i > 0).then_some(i as u64),
+        })
+        .collect();
+    let facts = Facts {
+        questions: vec![QuestionFact {
+            way: Way::Open,
+            asked_at: 0,
+            answered_at: Some(h),
+        }],
+        waiting,
+        alerts: vec![
+            alert(Some(Outcome::FauxPositif), &["fr.distress.low"]),
+            alert(None, &[]),
+        ],
+        resources_added: 1,
+        permanences: vec![PermanenceFact {
+            promeneur_id: 1,
+            promeneur_name: "Karim".into(),
+            start_ms: 0,
+            end_ms: 2 * h,
+        }],
+    };
+    let week = IsoWeek::parse(
+        "2026-W47",
+        chrono::NaiveDate::from_ymd_opt(2026, 12, 6).unwrap(),
+    )
+    .unwrap();
+    let digest = |summary: Summary, partial| Digest {
+        guild_id: "1".into(),
+        week: week.to_string(),
+        from: week.monday(),
+        to: week.sunday(),
+        timezone: "Europe/Paris".into(),
+        cut_off_ms: 100 * h,
+        partial,
+        summary,
+        trend: Trend::default(),
+    };
+    vec![
+        digest_coordinators_only(lang),
+        digest_week_refused(lang, &WeekError::Unreadable("x".into())),
+        digest_week_refused(lang, &WeekError::Future(week)),
+        digest_markdown(lang, &digest(summarise(&facts, 100 * h), true)),
+        digest_markdown(lang, &digest(summarise(&Facts::default(), 0), false)),
+        // Only a resource: no delay to show, empty lists.
+        digest_markdown(
+            lang,
+            &digest(
+                summarise(
+                    &Facts {
+                        resources_added: 1,
+                        ..Facts::default()
+                    },
+                    0,
+                ),
+                false,
+            ),
+        ),
+    ]
 }
 
 /// Every text of `/ressource`, its modal, its embed and the alert's resources.

@@ -14,6 +14,7 @@ mod command;
 mod commands;
 #[cfg(test)]
 mod coverage;
+mod digest;
 mod helpline;
 mod labels;
 mod permanence;
@@ -29,6 +30,7 @@ use std::str::FromStr;
 pub use alert::*;
 pub use command::*;
 pub use commands::*;
+pub use digest::*;
 pub use helpline::*;
 pub use labels::*;
 pub use permanence::*;

@@ -9,6 +9,7 @@
 pub mod alerts;
 pub mod cursors;
 pub mod erasure;
+pub mod digest;
 pub mod exchanges;
 pub mod flags;
 pub mod ids;

@@ -164,33 +164,33 @@ where
     .bind(from.to_string())
     .fetch_all(ex)
     .await?;
-    rows.into_iter()
-        .map(|row| {
-            let ExceptionRow {
-                slot_id,
-                date,
-                kind,
-                start_minute: start,
-                end_minute: end,
-            } = row;
-            let date = date
-                .parse::<NaiveDate>()
-                .with_context(|| format!("exception of permanence {slot_id}: date `{date}`"))?;
-            let kind = match (kind.as_str(), start, end) {
-                ("cancelled", _, _) => ExceptionKind::Cancelled,
-                ("moved", Some(s), Some(e)) => ExceptionKind::Moved {
-                    start: minute(s)?,
-                    end: minute(e)?,
-                },
-                _ => anyhow::bail!("exception of permanence {slot_id}: bad kind `{kind}`"),
-            };
-            Ok(Exception {
-                slot_id,
-                date,
-                kind,
-            })
-        })
-        .collect()
+    rows.into_iter().map(exception_of).collect()
+}
+
+fn exception_of(row: ExceptionRow) -> anyhow::Result<Exception> {
+    let ExceptionRow {
+        slot_id,
+        date,
+        kind,
+        start_minute: start,
+        end_minute: end,
+    } = row;
+    let date = date
+        .parse::<NaiveDate>()
+        .with_context(|| format!("exception of permanence {slot_id}: date `{date}`"))?;
+    let kind = match (kind.as_str(), start, end) {
+        ("cancelled", _, _) => ExceptionKind::Cancelled,
+        ("moved", Some(s), Some(e)) => ExceptionKind::Moved {
+            start: minute(s)?,
+            end: minute(e)?,
+        },
+        _ => anyhow::bail!("exception of permanence {slot_id}: bad kind `{kind}`"),
+    };
+    Ok(Exception {
+        slot_id,
+        date,
+        kind,
+    })
 }
 
 /// Saves an exception, replacing any earlier one for the same slot and date.
@@ -310,4 +310,76 @@ where
     .fetch_all(ex)
     .await?;
     Ok(rows.into_iter().map(|(s, e)| (s, from_db(e))).collect())
+}
+
+/// A slot as it stood over a period: when it was added and, if so, retired (unix ms).
+#[derive(Debug, Clone)]
+pub struct SlotLife {
+    pub slot: Slot,
+    pub created_at: i64,
+    pub retired_at: Option<i64>,
+}
+
+/// The guild's slots that existed at some point of `[from_ms, to_ms)`, retired ones included
+/// (the digest counts the permanences of past weeks).
+pub async fn of_guild_during<'e, E>(
+    ex: E,
+    guild_id: u64,
+    from_ms: i64,
+    to_ms: i64,
+) -> anyhow::Result<Vec<SlotLife>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    #[derive(FromRow)]
+    struct LifeRow {
+        #[sqlx(flatten)]
+        row: SlotRow,
+        created_at: i64,
+    }
+    let rows: Vec<LifeRow> = sqlx::query_as(
+        "SELECT id, guild_id, promeneur_id, promeneur_name, weekday, start_minute, end_minute, \
+           location, retired_at, created_at FROM permanences \
+         WHERE guild_id = $1 AND created_at < $2 AND (retired_at IS NULL OR retired_at > $3) \
+         ORDER BY weekday, start_minute, id",
+    )
+    .bind(to_db(guild_id))
+    .bind(to_ms)
+    .bind(from_ms)
+    .fetch_all(ex)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            let retired_at = r.row.retired_at;
+            Ok(SlotLife {
+                slot: slot_of(r.row)?,
+                created_at: r.created_at,
+                retired_at,
+            })
+        })
+        .collect()
+}
+
+/// The exceptions of the guild's slots (retired ones included) on the local dates
+/// `from..=to`.
+pub async fn exceptions_between<'e, E>(
+    ex: E,
+    guild_id: u64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> anyhow::Result<Vec<Exception>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let rows: Vec<ExceptionRow> = sqlx::query_as(
+        "SELECT e.slot_id, e.date, e.kind, e.start_minute, e.end_minute \
+         FROM permanence_exceptions e JOIN permanences p ON p.id = e.slot_id \
+         WHERE p.guild_id = $1 AND e.date >= $2 AND e.date <= $3 ORDER BY e.date, e.slot_id",
+    )
+    .bind(to_db(guild_id))
+    .bind(from.to_string())
+    .bind(to.to_string())
+    .fetch_all(ex)
+    .await?;
+    rows.into_iter().map(exception_of).collect()
 }

@@ -2,6 +2,7 @@
 
 mod cli;
 mod crash;
+mod digest;
 mod e2e;
 mod export;
 mod flood;

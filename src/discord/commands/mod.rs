@@ -3,6 +3,7 @@
 pub mod aide;
 pub mod alerte;
 pub mod droits;
+pub mod bilan;
 mod localize;
 pub mod permanence;
 pub mod question;
@@ -24,6 +25,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         droits::mes_donnees(),
         droits::oubli(),
         droits::confidentialite(),
+        bilan::bilan(),
     ];
     for c in &mut commands {
         localize::localize(c, "");
