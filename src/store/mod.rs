@@ -8,8 +8,8 @@
 
 pub mod alerts;
 pub mod cursors;
-pub mod erasure;
 pub mod digest;
+pub mod erasure;
 pub mod exchanges;
 pub mod flags;
 pub mod ids;

@@ -2,8 +2,8 @@
 
 pub mod aide;
 pub mod alerte;
-pub mod droits;
 pub mod bilan;
+pub mod droits;
 mod localize;
 pub mod permanence;
 pub mod question;
