@@ -29,7 +29,8 @@ impl App {
         let pseudonyms =
             PseudonymKey::new(key.expose().as_bytes().to_vec()).context("privacy.pseudonym_key")?;
         let rules = load_rules(&config)?;
-        crate::domain::helpline::check_services_file().map_err(anyhow::Error::msg)?;
+        crate::domain::helpline::check_services_file(config.alerts.helplines_file.as_deref())
+            .map_err(anyhow::Error::msg)?;
         let db = Db::connect(&config.database_url).await?;
         db.migrate().await?;
         if db.backend() == crate::store::Backend::Sqlite {

@@ -127,7 +127,10 @@ fn real_main(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::CheckConfig => {
             let config = load()?;
             promeneur::app::load_rules(&config)?;
-            promeneur::domain::helpline::check_services_file().map_err(anyhow::Error::msg)?;
+            promeneur::domain::helpline::check_services_file(
+                config.alerts.helplines_file.as_deref(),
+            )
+            .map_err(anyhow::Error::msg)?;
             let from = config
                 .source
                 .as_ref()

@@ -40,6 +40,9 @@ pub struct AlertsConfig {
     /// Which categories send the young person a helpline card by DM
     /// (`alerts.helpline_categories`; by default those the category registry marks).
     pub helpline: HelplinePolicy,
+    /// The network's own helplines file (services and opening hours), read at start-up;
+    /// `None`: the `data/helplines.toml` built into the binary.
+    pub helplines_file: Option<PathBuf>,
 }
 
 /// The whole validated configuration.
@@ -326,6 +329,7 @@ impl Config {
                 escalation,
                 burst_window,
                 helpline,
+                helplines_file: raw.alerts.helplines_file.clone(),
             },
             questions,
             guilds,

@@ -50,6 +50,7 @@ pub(super) struct RawAlerts {
     pub(super) escalation: RawEscalation,
     pub(super) burst_window: Option<String>,
     pub(super) helpline_categories: Option<Vec<String>>,
+    pub(super) helplines_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

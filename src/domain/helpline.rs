@@ -134,8 +134,15 @@ impl Service {
     }
 }
 
-/// The services of `data/helplines.toml`, in the order a card lists them.
+/// The network's own helplines file (`alerts.helplines_file`), once read at start-up.
+static FROM_FILE: OnceLock<Vec<Service>> = OnceLock::new();
+
+/// The services of the helplines file: the network's own (`alerts.helplines_file`) when set,
+/// else the `data/helplines.toml` built into the binary; in the order a card lists them.
 pub fn services() -> &'static [Service] {
+    if let Some(own) = FROM_FILE.get() {
+        return own;
+    }
     static SERVICES: OnceLock<Vec<Service>> = OnceLock::new();
     SERVICES.get_or_init(|| {
         parse_services(include_str!("../../data/helplines.toml"))
@@ -146,10 +153,26 @@ pub fn services() -> &'static [Service] {
 /// Checks the helplines file built into the binary, as start-up and `check-config` do, so a
 /// mistake in an edited `data/helplines.toml` stops the bot with the service and the reason
 /// instead of failing at the first card.
-pub fn check_services_file() -> Result<(), String> {
-    parse_services(include_str!("../../data/helplines.toml"))
-        .map(|_| ())
-        .map_err(|e| format!("data/helplines.toml: {e}"))
+///
+/// With `own` (the `alerts.helplines_file` key), the network's file is read and checked instead
+/// and, when good, used for every card from then on (one file per process: the first kept), so
+/// opening hours change by editing that file and restarting, without a rebuild.
+pub fn check_services_file(own: Option<&std::path::Path>) -> Result<(), String> {
+    let Some(path) = own else {
+        return parse_services(include_str!("../../data/helplines.toml"))
+            .map(|_| ())
+            .map_err(|e| format!("data/helplines.toml: {e}"));
+    };
+    let list = read_services_file(path)?;
+    let _ = FROM_FILE.set(list);
+    Ok(())
+}
+
+/// Reads and checks a helplines file; the error names the key, the file and the reason.
+pub fn read_services_file(path: &std::path::Path) -> Result<Vec<Service>, String> {
+    let where_ = format!("alerts.helplines_file ({})", path.display());
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{where_}: {e}"))?;
+    parse_services(&text).map_err(|e| format!("{where_}: {e}"))
 }
 
 #[derive(serde::Deserialize)]
@@ -321,6 +344,26 @@ impl FromStr for ServiceId {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_networks_own_helplines_file_is_read_and_a_mistake_names_the_key_and_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("helplines.toml");
+        std::fs::write(&good, include_str!("../../data/helplines.toml")).unwrap();
+        assert_eq!(read_services_file(&good).unwrap(), services().to_vec());
+        let bad = dir.path().join("bad.toml");
+        let text =
+            include_str!("../../data/helplines.toml").replacen("hours = \"", "hours = \"25:00-", 1);
+        std::fs::write(&bad, text).unwrap();
+        let e = read_services_file(&bad).unwrap_err();
+        assert!(
+            e.starts_with("alerts.helplines_file (") && e.contains("bad.toml"),
+            "{e}"
+        );
+        let missing = read_services_file(&dir.path().join("none.toml")).unwrap_err();
+        assert!(missing.contains("none.toml"), "{missing}");
+    }
+
     use super::*;
     use chrono::{NaiveDate, TimeZone, Utc};
 
@@ -358,7 +401,7 @@ mod tests {
 
     #[test]
     fn the_shipped_helplines_file_passes_the_start_up_check() {
-        assert_eq!(check_services_file(), Ok(()));
+        assert_eq!(check_services_file(None), Ok(()));
     }
 
     #[test]
