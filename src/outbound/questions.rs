@@ -318,7 +318,12 @@ async fn relay_in(bot: &Bot, rest: &Rest, message_id: i64) -> Result<(), Failure
     store::mark_relayed(bot.db.pool(), message_id, now_ms(), None)
         .await
         .map_err(db)?;
-    if let Some(posted) = first {
+    // Erased meanwhile (`/oubli` while the relay was on its way): nothing left to scan.
+    let still_kept = store::get_message(bot.db.pool(), message_id)
+        .await
+        .map_err(db)?
+        .is_some();
+    if let (Some(posted), true) = (first, still_kept) {
         scan_words(bot, &q, thread, posted, &m.content, false).await;
     }
     Ok(())

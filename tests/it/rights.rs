@@ -210,8 +210,9 @@ async fn mes_donnees_dms_a_file_then_oubli_leaves_no_trace_and_tells_the_promene
         .unwrap();
     w.sim.wait_response(&ix).await.unwrap();
     w.sim.user("lea").dm(PRIVATE).unwrap();
+    // Her private question is relayed (and scanned) before she asks for her data.
     w.sim
-        .wait_dm("lea", |p| !p.content.is_empty())
+        .wait_message_in("#questions-privees", |p| p.content.contains(PRIVATE))
         .await
         .unwrap();
 
