@@ -135,7 +135,7 @@ async fn thread(bot: &Bot, rest: &Rest, id: i64, generation: i64) -> Result<(), 
                     .enforce_nonce(true)
                     .allowed_mentions(no_pings());
                 let posted = rest.create_message(q.channel_id, &msg).await?;
-                scan_words(bot, &q, q.channel_id, posted, &words, true).await;
+                scan_words(bot, &q, q.channel_id, posted, &words).await;
                 posted
             }
             Way::Private => {
@@ -219,7 +219,7 @@ fn ack_buttons(lang: Lang, q: &Question) -> Vec<CreateActionRow> {
 
 /// Scans a young person's words the bot posted for them (an anonymous question, a relayed
 /// DM): the alert links to the bot's post in the guild, never to the DM.
-async fn scan_words(bot: &Bot, q: &Question, channel: u64, posted: u64, words: &str, _anon: bool) {
+async fn scan_words(bot: &Bot, q: &Question, channel: u64, posted: u64, words: &str) {
     let Some(author) = q.asker_id else {
         return;
     };
@@ -324,7 +324,7 @@ async fn relay_in(bot: &Bot, rest: &Rest, message_id: i64) -> Result<(), Failure
         .map_err(db)?
         .is_some();
     if let (Some(posted), true) = (first, still_kept) {
-        scan_words(bot, &q, thread, posted, &m.content, false).await;
+        scan_words(bot, &q, thread, posted, &m.content).await;
     }
     Ok(())
 }
@@ -443,8 +443,11 @@ async fn nudge(bot: &Bot, rest: &Rest, id: i64, step: i64) -> Result<(), Failure
     let escalate = step >= 2;
     let (channel, role) = nudge_target(gc, escalate);
     // A reminder pings the promeneurs on duty when a permanence runs, else the role.
-    let (_, on_duty_now) = on_duty(bot, gc.id.0, gc.language).await;
-    let users = if escalate { Vec::new() } else { on_duty_now };
+    let users = if escalate {
+        Vec::new()
+    } else {
+        on_duty(bot, gc.id.0, gc.language).await.1
+    };
     let link = match (q.thread_id, q.message_id) {
         (Some(t), _) => channel_url(gc.id.0, t),
         (None, Some(m)) => message_url(Some(gc.id.0), q.channel_id, m),

@@ -162,7 +162,7 @@ pub async fn prendre(ctx: Context<'_>, #[min = 1] numero: Option<i64>) -> Result
         return reply(ctx, prompts::question_not_a_question_thread(lang)).await;
     };
     let r = flow::take(ctx.data(), id, ctx.author().id.get(), now_ms()).await?;
-    reply(ctx, take_answer(lang, id, ctx.author().id.get(), r)).await
+    reply(ctx, take_answer(lang, id, r)).await
 }
 
 /// `/question clore issue [note] [numero]`.
@@ -282,7 +282,7 @@ fn refusal(lang: Lang, id: i64, e: QuestionError) -> String {
     }
 }
 
-fn take_answer(lang: Lang, id: i64, _by: u64, r: Result<Question, QuestionError>) -> String {
+fn take_answer(lang: Lang, id: i64, r: Result<Question, QuestionError>) -> String {
     match r {
         Ok(_) => prompts::question_taken_ok(lang, id),
         Err(e) => refusal(lang, id, e),
@@ -332,7 +332,7 @@ pub async fn on_component(
         return Ok(());
     }
     let r = flow::take(bot, id, c.user.id.get(), now_ms()).await?;
-    c.create_response(ctx, ephemeral(take_answer(lang, id, c.user.id.get(), r)))
+    c.create_response(ctx, ephemeral(take_answer(lang, id, r)))
         .await?;
     Ok(())
 }
