@@ -245,6 +245,7 @@ async fn scan(
         at,
         mentions: people.mentions,
         reply_to: people.reply_to,
+        anonymous: false,
     };
     match message::handle(bot, &incoming).await {
         Ok(h) => debug!(?h, "scanned"),

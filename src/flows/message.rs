@@ -36,6 +36,8 @@ pub struct Incoming<'a> {
     pub mentions: Vec<u64>,
     /// The author of the message it replies to.
     pub reply_to: Option<u64>,
+    /// An anonymous question the bot posted for its author: an alert it opens never names them.
+    pub anonymous: bool,
 }
 
 /// What the flow did.
@@ -204,6 +206,7 @@ async fn flag(
                 channel_id: m.channel_id,
                 author_id: m.author_id,
                 author_pseudonym: pseudonym.as_str(),
+                anonymous: m.anonymous,
                 alert_channel_id: m
                     .alert_guild_id
                     .and_then(|g| bot.config.guild(g))

@@ -98,14 +98,6 @@ async fn load_flags(bot: &Bot, alert_id: i64) -> Result<Vec<Flag>, Failure> {
         .map_err(db_failure)
 }
 
-/// Whether the alert holds an anonymous question (its asker is then never named).
-async fn anonymous(bot: &Bot, flags: &[Flag]) -> Result<bool, Failure> {
-    let ids: Vec<u64> = flags.iter().map(|f| f.message_id).collect();
-    crate::store::questions::any_anonymous_post(bot.db.pool(), &ids)
-        .await
-        .map_err(db_failure)
-}
-
 async fn post_alert(bot: &Bot, rest: &Rest, alert_id: i64) -> Result<(), Failure> {
     let a = load(bot, alert_id).await?;
     if a.alert_message_id.is_some() {
@@ -116,7 +108,7 @@ async fn post_alert(bot: &Bot, rest: &Rest, alert_id: i64) -> Result<(), Failure
         return Err(Failure::Permanent("no alert channel for this alert".into()));
     };
     let flags = load_flags(bot, alert_id).await?;
-    let anonymous = anonymous(bot, &flags).await?;
+    let anonymous = a.anonymous;
     // Routed when it is sent: the promeneurs on duty at delivery time, else the role.
     let on_duty = match a.guild_id {
         Some(g) => flows::permanences::on_duty(bot, g, now_ms())
@@ -182,7 +174,7 @@ async fn refresh_alert(bot: &Bot, rest: &Rest, alert_id: i64) -> Result<(), Fail
         return Ok(());
     }
     let flags = load_flags(bot, alert_id).await?;
-    let anonymous = anonymous(bot, &flags).await?;
+    let anonymous = a.anonymous;
     let mut edit = render::alert_edit(lang, &a, &flags, anonymous);
     if let Some(more) = alert_resources(bot, lang, &a).await {
         edit = edit.add_embed(more);
@@ -264,7 +256,7 @@ async fn load_pack(
     let mut loaded = Vec::with_capacity(alerts.len());
     for a in alerts.into_iter().take(render::PACK_MAX) {
         let flags = load_flags(bot, a.id).await?;
-        let anonymous = anonymous(bot, &flags).await?;
+        let anonymous = a.anonymous;
         loaded.push((a, flags, anonymous));
     }
     loaded.sort_by_key(|(a, _, _)| (std::cmp::Reverse(a.severity), a.id));

@@ -234,6 +234,7 @@ async fn scan_words(bot: &Bot, q: &Question, channel: u64, posted: u64, words: &
         at: now_ms(),
         mentions: Vec::new(),
         reply_to: None,
+        anonymous: q.way == Way::Anonymous,
     };
     if let Err(e) = message::handle(bot, &incoming).await {
         crate::discord::log_error("scanning a question", &e);

@@ -14,7 +14,7 @@ use crate::domain::alerts::{
     Outcome,
 };
 
-const ALERT_COLUMNS: &str = "id, version, guild_id, channel_id, author_id, author_pseudonym, \
+const ALERT_COLUMNS: &str = "id, version, guild_id, channel_id, author_id, author_pseudonym, anonymous, \
      stance, target_id, subject_id, severity, categories, status, message_count, last_message_at, alert_channel_id, \
      alert_message_id, taken_by, closed_by, outcome, note, helpline, escalations, \
      next_escalation_at, flagged_at, delivered_at, taken_at, closed_at, reopened_at";
@@ -28,6 +28,7 @@ struct AlertRow {
     channel_id: i64,
     author_id: i64,
     author_pseudonym: String,
+    anonymous: i64,
     stance: Option<String>,
     target_id: Option<i64>,
     subject_id: Option<i64>,
@@ -71,6 +72,7 @@ impl TryFrom<AlertRow> for Alert {
                 channel_id: from_db(r.channel_id),
                 author_id: from_db(r.author_id),
                 author_pseudonym: r.author_pseudonym,
+                anonymous: r.anonymous != 0,
                 // Alerts stored before stances existed were all about their author.
                 stance: r.stance.as_deref().unwrap_or("self").parse()?,
                 target_id: r.target_id.map(from_db),
@@ -149,6 +151,8 @@ pub struct Origin<'a> {
     pub channel_id: u64,
     pub author_id: u64,
     pub author_pseudonym: &'a str,
+    /// Raised by an anonymous question: the author is never shown to staff.
+    pub anonymous: bool,
     pub alert_channel_id: Option<u64>,
     pub at: i64,
 }
@@ -161,8 +165,8 @@ where
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO alerts (guild_id, channel_id, author_id, author_pseudonym, severity, categories, \
            status, message_count, last_message_at, alert_channel_id, escalations, next_escalation_at, \
-           flagged_at, version, stance, target_id, subject_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, 0, $10, $8, 0, $11, $12, $13) RETURNING id",
+           flagged_at, version, stance, target_id, subject_id, anonymous) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $9, 0, $10, $8, 0, $11, $12, $13, $14) RETURNING id",
     )
     .bind(origin.guild_id.map(to_db))
     .bind(to_db(origin.channel_id))
@@ -177,6 +181,7 @@ where
     .bind(open.reading.stance.as_str())
     .bind(open.reading.target.map(to_db))
     .bind(open.reading.subject.map(to_db))
+    .bind(i64::from(origin.anonymous))
     .fetch_one(ex)
     .await?;
     Ok(id)

@@ -171,24 +171,6 @@ where
     Ok(row.map(|(c,)| c))
 }
 
-/// Whether any of these messages is the bot's post of an anonymous question.
-pub async fn any_anonymous_post<'e, E>(ex: E, message_ids: &[u64]) -> anyhow::Result<bool>
-where
-    E: Executor<'e, Database = Any>,
-{
-    if message_ids.is_empty() {
-        return Ok(false);
-    }
-    let list: Vec<String> = message_ids.iter().map(|m| to_db(*m).to_string()).collect();
-    let row: Option<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "SELECT id FROM questions WHERE way = 'anonymous' AND message_id IN ({}) LIMIT 1",
-        list.join(", ")
-    )))
-    .fetch_optional(ex)
-    .await?;
-    Ok(row.is_some())
-}
-
 /// The question whose thread is `thread_id`.
 pub async fn by_thread<'e, E>(ex: E, thread_id: u64) -> anyhow::Result<Option<Question>>
 where

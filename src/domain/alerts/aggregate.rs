@@ -42,6 +42,8 @@ pub struct Alert {
     /// the alert.
     pub author_id: u64,
     pub author_pseudonym: String,
+    /// Raised by an anonymous question (or erased on request): its author is never shown.
+    pub anonymous: bool,
     /// How its first message read: a disclosure, an aggression, a worry about someone.
     pub stance: Stance,
     /// The young person an aggression targets, when known.
@@ -303,6 +305,7 @@ pub(crate) mod tests {
             channel_id: 2,
             author_id: 3,
             author_pseudonym: "p".into(),
+            anonymous: false,
             stance: Stance::SelfDisclosure,
             target_id: None,
             subject_id: Some(3),
