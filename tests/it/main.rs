@@ -9,6 +9,7 @@ mod flood;
 mod harassment;
 mod permanences;
 mod questions;
+mod questions_private;
 mod resources;
 mod rights;
 mod sandbox;
