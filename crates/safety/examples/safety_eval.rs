@@ -90,12 +90,15 @@ fn main() -> Result<()> {
     // The repository's `eval/`, two levels above this crate.
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../eval");
     for lang in ["fr", "en"] {
-        for set in ["tune", "tune2", "tune3", "holdout"] {
+        for set in ["tune", "tune2", "tune3", "blind4", "holdout"] {
             let path = root.join(lang).join(format!("{set}.tsv"));
+            if set.starts_with("blind") && !path.exists() {
+                continue;
+            }
             let lines = read_tsv(&path)?;
             let name = format!("eval/{lang}/{set}.tsv");
             println!("{}", eval::score_labelled(&rules, &name, &lines));
-            if misses && set.starts_with("tune") {
+            if misses && (set.starts_with("tune") || set.starts_with("blind")) {
                 print_misses(&rules, &name, &lines);
             }
         }
