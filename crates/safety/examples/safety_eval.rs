@@ -90,7 +90,7 @@ fn main() -> Result<()> {
     // The repository's `eval/`, two levels above this crate.
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../eval");
     for lang in ["fr", "en"] {
-        for set in ["tune", "tune2", "tune3", "blind4", "holdout"] {
+        for set in ["tune", "tune2", "tune3", "blind4", "blind5", "holdout"] {
             let path = root.join(lang).join(format!("{set}.tsv"));
             if set.starts_with("blind") && !path.exists() {
                 continue;
