@@ -44,6 +44,9 @@ enum Command {
         /// Explain each decision for humans instead of JSON.
         #[arg(long)]
         explain: bool,
+        /// Also apply the second look (a learned model over the rules' answer; see README).
+        #[arg(long)]
+        second_look: bool,
     },
     /// Print one guild's weekly digest (questions, alerts, resources, permanences, trend).
     Digest {
@@ -111,6 +114,7 @@ fn real_main(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             rules,
             explain,
+            second_look,
         } => {
             if format != "jsonl" {
                 anyhow::bail!("--format: unknown format `{format}` (expected jsonl)");
@@ -118,6 +122,7 @@ fn real_main(cli: Cli) -> anyhow::Result<ExitCode> {
             let opts = promeneur::scan::ScanOptions {
                 rules_dir: rules,
                 explain,
+                second_look,
             };
             let stdin = std::io::stdin().lock();
             let stdout = std::io::BufWriter::new(std::io::stdout().lock());

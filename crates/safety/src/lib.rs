@@ -25,6 +25,7 @@ mod load;
 pub mod normalize;
 mod rules;
 mod ruleset;
+pub mod second_look;
 mod severity;
 pub mod stance;
 
