@@ -6,7 +6,7 @@ use super::registry::*;
 use super::text::{discord_relative_timestamp, sanitize, truncate_chars, user_mention};
 use super::{render, Lang};
 use crate::domain::guild_rules::{
-    Field, GuildRule, InputError, Kind, NewRule, GUILD_RULE_PREFIX, MAX_TERM_CHARS, SEVERITIES,
+    rule_number, Field, GuildRule, InputError, Kind, NewRule, MAX_TERM_CHARS, SEVERITIES,
 };
 use crate::safety::{Category, Scan, Severity};
 
@@ -190,16 +190,16 @@ pub fn motcle_test(lang: Lang, text: &str, scan: &Scan) -> String {
         render(lang, &MOTCLE_TEST_CLEAN, &[])
     }];
     for m in &scan.matches {
-        let origin = if m.rule.starts_with(GUILD_RULE_PREFIX) {
-            render(lang, &MOTCLE_TEST_GUILD_RULE, &[])
-        } else {
-            String::new()
+        // A guild rule by its number, as `/motcle liste` shows it (its id holds the guild's).
+        let (rule, origin) = match rule_number(&m.rule) {
+            Some(n) => (format!("#{n}"), render(lang, &MOTCLE_TEST_GUILD_RULE, &[])),
+            None => (m.rule.clone(), String::new()),
         };
         out.push(render(
             lang,
             &MOTCLE_TEST_MATCH,
             &[
-                ("rule", &m.rule),
+                ("rule", &rule),
                 ("origin", &origin),
                 ("category", &category_label(lang, m.category)),
                 ("severity", &severity_label(lang, m.severity)),

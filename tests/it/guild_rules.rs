@@ -110,14 +110,18 @@ async fn a_rule_that_would_flag_harmless_lines_is_pending_until_confirmed() {
         assert!(!bot.scan(Some(GUILD), "la cantine").flagged);
         assert!(flow::list(&bot.db, GUILD).await.unwrap().is_empty());
         assert!(
-            flow::confirm(&bot, GUILD + 1, id).await.unwrap().is_none(),
+            flow::confirm(&bot, GUILD + 1, id, 2)
+                .await
+                .unwrap()
+                .is_none(),
             "not another guild's"
         );
-        assert!(flow::confirm(&bot, GUILD, id).await.unwrap().is_some());
-        assert!(
-            flow::confirm(&bot, GUILD, id).await.unwrap().is_none(),
-            "once"
-        );
+        let late = 2 + flow::CONFIRM_WITHIN_MS;
+        let expired = flow::confirm(&bot, GUILD, id, late).await.unwrap();
+        assert!(expired.is_none(), "asked over an hour ago");
+        assert!(flow::confirm(&bot, GUILD, id, 2).await.unwrap().is_some());
+        let again = flow::confirm(&bot, GUILD, id, 3).await.unwrap();
+        assert!(again.is_none(), "once");
         assert!(bot.scan(Some(GUILD), "la cantine").flagged);
         assert_eq!(
             flow::add(&bot, GUILD, 7, &rule, 2).await.unwrap(),

@@ -161,7 +161,7 @@ pub async fn on_component(
             .await?;
         return Ok(());
     };
-    let text = match flow::confirm(bot, gc.id.0, rule_id).await? {
+    let text = match flow::confirm(bot, gc.id.0, rule_id, now_ms()).await? {
         Some(rule) => prompts::motcle_added(lang, &rule.rule),
         None => prompts::motcle_confirm_gone(lang),
     };

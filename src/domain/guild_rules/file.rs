@@ -16,6 +16,13 @@ pub fn rule_id(guild_id: u64, id: i64) -> String {
     format!("{GUILD_RULE_PREFIX}{guild_id}.{id}")
 }
 
+/// The number of the guild rule whose id is `rule_id` (`guild.123.7` -> 7); `None` for a
+/// shipped rule.
+pub fn rule_number(rule_id: &str) -> Option<i64> {
+    let rest = rule_id.strip_prefix(GUILD_RULE_PREFIX)?;
+    rest.rsplit_once('.')?.1.parse().ok()
+}
+
 #[derive(Serialize)]
 struct File {
     rule: Vec<Rule>,

@@ -18,7 +18,7 @@ use std::fmt;
 use crate::domain::categories;
 use crate::safety::{normalize, Category, Severity};
 
-pub use file::{compile, rule_id, to_toml, GUILD_RULE_PREFIX};
+pub use file::{compile, rule_id, rule_number, to_toml, GUILD_RULE_PREFIX};
 pub use harmless::{harmless_lines, would_flag};
 
 /// Longest term, regex or exception, in characters.

@@ -80,3 +80,10 @@ fn terms_compare_by_their_normalised_text_and_stars() {
     assert!(!same_term(Kind::Term, "naze*", "naze"));
     assert!(same_term(Kind::Regex, "a+b", " a+b "));
 }
+
+#[test]
+fn a_guild_rule_id_names_the_guild_and_the_rule_number() {
+    assert_eq!(rule_id(12, 7), "guild.12.7");
+    assert_eq!(rule_number("guild.12.7"), Some(7));
+    assert_eq!(rule_number("fr.suicide.intent"), None);
+}

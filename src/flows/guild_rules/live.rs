@@ -12,7 +12,7 @@ use crate::safety::RuleSet;
 pub struct GuildSet {
     pub version: i64,
     /// `None` when the guild has no active rule (all removed).
-    pub rules: Option<RuleSet>,
+    pub rules: Option<Arc<RuleSet>>,
 }
 
 /// Every guild's compiled set.

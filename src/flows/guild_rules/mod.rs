@@ -9,6 +9,7 @@
 
 mod live;
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use tracing::{info, warn};
@@ -60,14 +61,26 @@ pub async fn add(
     Ok(Added::Saved(id))
 }
 
+/// How long a rule waits for its confirmation: the harmless lines it was shown against, and
+/// the guild's other rules, may have changed since.
+pub const CONFIRM_WITHIN_MS: i64 = 3_600_000;
+
 /// Confirms a pending rule of `guild_id`; `None` when there is no such pending rule (confirmed
-/// already, or another guild's).
-pub async fn confirm(bot: &Bot, guild_id: u64, id: i64) -> anyhow::Result<Option<GuildRule>> {
+/// already, asked over an hour ago, or another guild's).
+pub async fn confirm(
+    bot: &Bot,
+    guild_id: u64,
+    id: i64,
+    now: i64,
+) -> anyhow::Result<Option<GuildRule>> {
     let mut tx = bot.db.begin().await?;
     let Some(rule) = store::get(&mut *tx, id).await? else {
         return Ok(None);
     };
-    if rule.guild_id != guild_id || !store::activate(&mut *tx, id).await? {
+    if rule.guild_id != guild_id
+        || now - rule.added_at > CONFIRM_WITHIN_MS
+        || !store::activate(&mut *tx, id).await?
+    {
         return Ok(None);
     }
     store::bump_version(&mut *tx, guild_id).await?;
@@ -162,15 +175,14 @@ async fn load(bot: &Bot, guild_id: u64, version: i64) -> anyhow::Result<()> {
         None
     } else {
         match domain::compile(guild_id, &rules) {
-            Ok(set) => Some(set),
+            Ok(set) => Some(Arc::new(set)),
             Err(e) => {
                 // Every rule was checked when added; keep the current set rather than none,
-                // and stop retrying this version.
+                // under this version so that it is not retried every second.
                 warn!(guild_id, version, error = %e, "a guild's rules do not compile");
-                match bot.guild_rules.get(guild_id) {
-                    Some(_) => return Ok(()),
-                    None => None,
-                }
+                bot.guild_rules
+                    .get(guild_id)
+                    .and_then(|set| set.rules.clone())
             }
         }
     };
