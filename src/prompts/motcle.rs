@@ -3,7 +3,9 @@
 
 use super::labels::{categories_label, category_label, severity_label};
 use super::registry::*;
-use super::text::{discord_relative_timestamp, sanitize, truncate_chars, user_mention};
+use super::text::{
+    discord_relative_timestamp, neutralize_mentions, sanitize, truncate_chars, user_mention,
+};
 use super::{render, Lang};
 use crate::domain::guild_rules::{
     rule_number, Field, GuildRule, InputError, Kind, NewRule, MAX_TERM_CHARS, SEVERITIES,
@@ -15,11 +17,12 @@ const CONFIRM_LINES: usize = 3;
 /// How much of a quoted harmless line is shown.
 const LINE_CHARS: usize = 200;
 
-/// A rule's term as typed (a regex between slashes), safe to show.
+/// A rule's term as typed (a regex between slashes, in code), safe to show.
 fn shown(rule: &NewRule) -> String {
     match rule.kind {
         Kind::Term => sanitize(&rule.term),
-        Kind::Regex => sanitize(&format!("/{}/", rule.term)),
+        // In code, where Markdown shows as typed; a backtick would end it, so none is kept.
+        Kind::Regex => format!("`/{}/`", neutralize_mentions(&rule.term.replace('`', "'"))),
     }
 }
 
@@ -235,6 +238,26 @@ pub fn motcle_test(lang: Lang, text: &str, scan: &Scan) -> String {
 }
 
 /// Every `/motcle` text, for the prompts' coverage test.
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_regex_shows_as_typed_in_code_and_never_pings() {
+        let rule = NewRule::parse("/pendr(e|ai)/", "harassment", "low", None).unwrap();
+        assert!(motcle_added(Lang::Fr, &rule).contains("« `/pendr(e|ai)/` »"));
+        let hostile = NewRule {
+            term: "ab`@everyone".into(),
+            ..rule
+        };
+        let shown = motcle_removed(Lang::Fr, &hostile);
+        assert!(
+            !shown.contains("@everyone") && !shown.contains("ab`"),
+            "{shown}"
+        );
+    }
+}
+
 #[cfg(test)]
 pub(super) fn render_all(lang: Lang) -> Vec<String> {
     use crate::domain::guild_rules::Status;
