@@ -239,26 +239,6 @@ pub fn motcle_test(lang: Lang, text: &str, scan: &Scan) -> String {
 
 /// Every `/motcle` text, for the prompts' coverage test.
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_regex_shows_as_typed_in_code_and_never_pings() {
-        let rule = NewRule::parse("/pendr(e|ai)/", "harassment", "low", None).unwrap();
-        assert!(motcle_added(Lang::Fr, &rule).contains("« `/pendr(e|ai)/` »"));
-        let hostile = NewRule {
-            term: "ab`@everyone".into(),
-            ..rule
-        };
-        let shown = motcle_removed(Lang::Fr, &hostile);
-        assert!(
-            !shown.contains("@everyone") && !shown.contains("ab`"),
-            "{shown}"
-        );
-    }
-}
-
-#[cfg(test)]
 pub(super) fn render_all(lang: Lang) -> Vec<String> {
     use crate::domain::guild_rules::Status;
     use crate::safety::{ExceptionApplied, Match};
@@ -337,4 +317,24 @@ pub(super) fn render_all(lang: Lang) -> Vec<String> {
     out.push(motcle_test(lang, text, &scan));
     out.push(motcle_test(lang, text, &Scan::default()));
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_regex_shows_as_typed_in_code_and_never_pings() {
+        let rule = NewRule::parse("/pendr(e|ai)/", "harassment", "low", None).unwrap();
+        assert!(motcle_added(Lang::Fr, &rule).contains("« `/pendr(e|ai)/` »"));
+        let hostile = NewRule {
+            term: "ab`@everyone".into(),
+            ..rule
+        };
+        let shown = motcle_removed(Lang::Fr, &hostile);
+        assert!(
+            !shown.contains("@everyone") && !shown.contains("ab`"),
+            "{shown}"
+        );
+    }
 }
