@@ -44,6 +44,8 @@ impl App {
             }
         }
         let bot = Arc::new(Bot::new(Arc::new(config), db, Arc::new(rules), pseudonyms));
+        // The guilds' own rules are in place before the first message (then polled).
+        crate::flows::guild_rules::refresh(&bot).await?;
         Ok(App { bot, token })
     }
 

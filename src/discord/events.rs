@@ -59,6 +59,9 @@ pub async fn handle(
                     if c.data.custom_id.starts_with("rights:") {
                         return commands::droits::on_component(ctx, bot, c).await;
                     }
+                    if c.data.custom_id.starts_with("motcle:") {
+                        return commands::motcle::on_component(ctx, bot, c).await;
+                    }
                     commands::alerte::on_component(ctx, bot, c).await?;
                     commands::ressource::on_component(ctx, bot, c).await
                 };
