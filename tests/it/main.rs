@@ -10,6 +10,7 @@ mod guild_rules;
 mod harassment;
 mod motcle;
 mod permanences;
+mod permanences_e2e;
 mod questions;
 mod questions_private;
 mod resources;
