@@ -291,6 +291,19 @@ templates! {
     DIGEST_COORDINATORS_ONLY => "digest/coordinators_only.txt",
     DIGEST_BAD_WEEK => "digest/bad_week.txt",
     DIGEST_FUTURE_WEEK => "digest/future_week.txt",
+    DIGEST_CHART_HEADING => "digest/chart/heading.txt",
+    DIGEST_CHART_ALERTS => "digest/chart/alerts.txt",
+    DIGEST_CHART_QUESTIONS => "digest/chart/questions.txt",
+    DIGEST_CHART_TAKE => "digest/chart/take.txt",
+    DIGEST_CHART_COUNT => "digest/chart/count.txt",
+    DIGEST_CHART_NOT_TAKEN => "digest/chart/not_taken.txt",
+    DIGEST_CHART_NOTHING => "digest/chart/nothing.txt",
+    DIGEST_CHART_FILE_NAME => "digest/chart/file_name.txt",
+    DIGEST_CHART_BUCKET_5M => "digest/chart/bucket_5m.txt",
+    DIGEST_CHART_BUCKET_15M => "digest/chart/bucket_15m.txt",
+    DIGEST_CHART_BUCKET_1H => "digest/chart/bucket_1h.txt",
+    DIGEST_CHART_BUCKET_4H => "digest/chart/bucket_4h.txt",
+    DIGEST_CHART_BUCKET_MORE => "digest/chart/bucket_more.txt",
 }
 
 #[cfg(test)]
