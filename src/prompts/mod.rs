@@ -15,6 +15,7 @@ mod commands;
 #[cfg(test)]
 mod coverage;
 mod digest;
+mod digest_chart;
 mod helpline;
 mod labels;
 mod motcle;
@@ -32,6 +33,7 @@ pub use alert::*;
 pub use command::*;
 pub use commands::*;
 pub use digest::*;
+pub use digest_chart::*;
 pub use helpline::*;
 pub use labels::*;
 pub use motcle::*;

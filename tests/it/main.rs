@@ -3,6 +3,8 @@
 mod cli;
 mod crash;
 mod digest;
+mod digest_e2e;
+mod digest_seed;
 mod e2e;
 mod export;
 mod flood;
