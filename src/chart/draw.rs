@@ -25,6 +25,8 @@ struct Series {
 pub(super) fn draw(rgb: &mut [u8], chart: &ChartData, labels: &Labels) -> anyhow::Result<()> {
     let root = BitMapBackend::with_buffer(rgb, (WIDTH, HEIGHT)).into_drawing_area();
     root.fill(&WHITE)?;
+    // Room above the heading, whose tallest letters otherwise touch the top edge.
+    let root = root.margin(14, 0, 0, 0);
     let root = root.titled(&labels.heading, (FAMILY, 30).into_font().color(&BLACK))?;
     let (upper, lower) = root.split_vertically(HEIGHT / 2);
     let (left, right) = upper.split_horizontally(WIDTH / 2);
