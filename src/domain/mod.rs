@@ -5,6 +5,7 @@ pub mod categories;
 pub mod digest;
 pub mod effects;
 pub mod helpline;
+pub mod journal;
 pub mod permanences;
 pub mod pseudonym;
 pub mod questions;
