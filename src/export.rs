@@ -293,7 +293,11 @@ mod tests {
     fn days_are_the_guilds_days_dst_included() {
         let paris = chrono_tz::Europe::Paris;
         let r = Range::parse("2026-01-01", "2026-01-01", paris).unwrap();
-        assert_eq!(r.start_ms, 1_767_225_600_000 - 3_600_000, "midnight in Paris");
+        assert_eq!(
+            r.start_ms,
+            1_767_225_600_000 - 3_600_000,
+            "midnight in Paris"
+        );
         // 2026-03-29 is 23 hours long in Paris (summer time starts).
         let r = Range::parse("2026-03-29", "2026-03-29", paris).unwrap();
         assert_eq!(r.end_ms - r.start_ms, 23 * 3_600_000);

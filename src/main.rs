@@ -206,9 +206,7 @@ fn real_main(cli: Cli) -> anyhow::Result<ExitCode> {
             let format = promeneur::export::Format::parse(&format)?;
             let config = load()?;
             // Days are the guild's days (its time zone); a guild not configured: UTC.
-            let tz = config
-                .guild(guild)
-                .map_or(chrono_tz::UTC, |g| g.tz);
+            let tz = config.guild(guild).map_or(chrono_tz::UTC, |g| g.tz);
             let range = promeneur::export::Range::parse(&from, &to, tz)?;
             runtime()?.block_on(async {
                 let db = promeneur::store::Db::connect(&config.database_url).await?;

@@ -304,7 +304,10 @@ mod tests {
         );
         assert_eq!(Actor::from_columns("young", None), Some(Actor::Anonymous));
         assert_eq!(Actor::from_columns("staff", Some("karim")), None);
-        assert_eq!(Actor::from_columns("staff", None), Some(Actor::StaffUnknown));
+        assert_eq!(
+            Actor::from_columns("staff", None),
+            Some(Actor::StaffUnknown)
+        );
         assert_eq!(Actor::from_columns("robot", None), None);
     }
 

@@ -9,8 +9,8 @@ use crate::domain::alerts::flag::categories_of;
 use crate::domain::alerts::{
     about, intake, join_categories, Around, Flag, FlaggedMessage, Intake, Known, Reading,
 };
-use crate::safety::{read_stance, Scan};
 use crate::domain::journal::{Action, Actor, Entry, Subject};
+use crate::safety::{read_stance, Scan};
 use crate::store::{alerts, cursors, flags, journal, outbox, Tx};
 
 use super::apply_change;

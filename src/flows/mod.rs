@@ -8,6 +8,7 @@ pub mod digest;
 pub mod escalation;
 pub mod export;
 pub mod helpline;
+pub mod journal;
 pub mod message;
 pub mod permanences;
 pub mod questions;

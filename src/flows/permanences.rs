@@ -162,7 +162,15 @@ pub async fn add_exception(
     // The occurrence as it was before this exception, whose event (if any) must go.
     let before = domain::occurrence_on(&slot, &exceptions, date, tz);
     store::put_exception(&mut *tx, &exception, caller, now).await?;
-    journal_staff(&mut tx, guild, caller, Action::PermanenceChanged, slot.id, now).await?;
+    journal_staff(
+        &mut tx,
+        guild,
+        caller,
+        Action::PermanenceChanged,
+        slot.id,
+        now,
+    )
+    .await?;
     let mut enqueued = false;
     if let Some(old) = before {
         let unchanged = matches!(kind, ExceptionKind::Moved { .. })
@@ -188,8 +196,8 @@ async fn journal_staff(
     slot_id: i64,
     now: i64,
 ) -> anyhow::Result<()> {
-    let entry =
-        Entry::new(Some(guild), now, Actor::Staff(staff), action).about(Subject::Permanence(slot_id));
+    let entry = Entry::new(Some(guild), now, Actor::Staff(staff), action)
+        .about(Subject::Permanence(slot_id));
     crate::store::journal::append(&mut **tx, &entry).await?;
     Ok(())
 }

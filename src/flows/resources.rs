@@ -5,10 +5,10 @@
 
 use crate::bot::Bot;
 use crate::domain::effects::RESOURCE_PRIORITY;
+use crate::domain::journal::{Action, Actor, Entry, Subject};
 use crate::domain::resources::{
     self, parse_themes, ChangeError, Draft, FieldError, Fields, Resource, DRAFT_TTL_MS,
 };
-use crate::domain::journal::{Action, Actor, Entry, Subject};
 use crate::store::resources::{self as store, NewResource};
 use crate::store::{journal, outbox, Tx};
 
@@ -157,9 +157,13 @@ async fn log_action(
     action: Action,
     now: i64,
 ) -> anyhow::Result<()> {
-    let mut entry =
-        Entry::new(Some(r.guild_id), now, Actor::Staff(staff), action).about(Subject::Resource(r.id));
-    if let Some(channel) = bot.config.guild(r.guild_id).and_then(|g| g.resources_channel) {
+    let mut entry = Entry::new(Some(r.guild_id), now, Actor::Staff(staff), action)
+        .about(Subject::Resource(r.id));
+    if let Some(channel) = bot
+        .config
+        .guild(r.guild_id)
+        .and_then(|g| g.resources_channel)
+    {
         entry = entry.in_channel(channel.0);
     }
     journal::append(&mut **tx, &entry).await?;

@@ -81,8 +81,8 @@ impl TryFrom<Row> for Logged {
 
     fn try_from(r: Row) -> anyhow::Result<Logged> {
         let bad = |what: &str| anyhow::anyhow!("journal entry {}: bad {what}", r.id);
-        let actor = Actor::from_columns(&r.actor_kind, r.actor.as_deref())
-            .ok_or_else(|| bad("actor"))?;
+        let actor =
+            Actor::from_columns(&r.actor_kind, r.actor.as_deref()).ok_or_else(|| bad("actor"))?;
         let action = Action::parse(&r.action).ok_or_else(|| bad("action"))?;
         let subject = match (r.subject_kind.as_deref(), r.subject_id) {
             (None, _) | (_, None) => Subject::None,
@@ -132,7 +132,10 @@ pub fn stream_range(
     .bind(start_ms)
     .bind(end_ms)
     .fetch(pool)
-    .map(|row| row.context("reading the journal").and_then(Logged::try_from))
+    .map(|row| {
+        row.context("reading the journal")
+            .and_then(Logged::try_from)
+    })
     .boxed()
 }
 
@@ -188,13 +191,13 @@ pub async fn anonymise<'e, E>(ex: E, pseudonym: &str) -> anyhow::Result<u64>
 where
     E: Executor<'e, Database = Any>,
 {
-    Ok(sqlx::query(
-        "UPDATE journal SET actor = NULL WHERE actor_kind = 'young' AND actor = $1",
+    Ok(
+        sqlx::query("UPDATE journal SET actor = NULL WHERE actor_kind = 'young' AND actor = $1")
+            .bind(pseudonym)
+            .execute(ex)
+            .await?
+            .rows_affected(),
     )
-    .bind(pseudonym)
-    .execute(ex)
-    .await?
-    .rows_affected())
 }
 
 /// Deletes entries older than `before` (`privacy.journal_retention_days`). Returns how many.
@@ -222,4 +225,18 @@ where
     .fetch_one(ex)
     .await?;
     Ok(n)
+}
+
+/// Every entry from `since` (ms) on, oldest first (tests, operators).
+pub async fn since<'e, E>(ex: E, since: i64) -> anyhow::Result<Vec<Logged>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM journal WHERE at >= $1 ORDER BY id"
+    )))
+    .bind(since)
+    .fetch_all(ex)
+    .await?;
+    rows.into_iter().map(Logged::try_from).collect()
 }

@@ -4,6 +4,7 @@ pub mod aide;
 pub mod alerte;
 pub mod bilan;
 pub mod droits;
+pub mod journal;
 mod localize;
 pub mod permanence;
 pub mod question;
@@ -26,6 +27,8 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         droits::oubli(),
         droits::confidentialite(),
         bilan::bilan(),
+        journal::export(),
+        journal::journal(),
     ];
     for c in &mut commands {
         localize::localize(c, "");
