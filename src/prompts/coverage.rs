@@ -10,47 +10,6 @@ use crate::domain::alerts::{AlertState, AlertStatus, Outcome, TransitionError};
 use crate::domain::helpline::{CardKind, ServiceId};
 use crate::safety::{Category, Severity};
 
-/// `/export` and `/journal`: every refusal, both answers, a list and its empty form.
-fn journal_texts(lang: Lang) -> Vec<String> {
-    use crate::domain::journal::{Action, Actor, Subject};
-    use crate::export::{ExportError, Range};
-    let mut out = vec![
-        journal_coordinators_only(lang),
-        journal_bad_date(lang, "depuis", "hier"),
-        export_ready(lang, "2026-03-01", "2026-03-31", "Europe/Paris", 12),
-        export_too_big(lang, 8, 1, "2025-01-01", "2025-12-31", "csv"),
-        journal_list(lang, "Europe/Paris", &[]),
-        journal_action_label(lang, Action::ExportMade),
-    ];
-    let tz = chrono_tz::UTC;
-    for (from, to) in [
-        ("x", "2026-01-01"),
-        ("2026-02-01", "2026-01-01"),
-        ("2024-01-01", "2026-01-01"),
-    ] {
-        if let Err(e) = Range::parse(from, to, tz) {
-            out.push(export_refused(lang, &e));
-        }
-    }
-    out.push(export_refused(lang, &ExportError::BadFormat("xlsx".into())));
-    let staff = Actor::Staff(7);
-    out.push(journal_list(
-        lang,
-        "Europe/Paris",
-        &[AuditLine {
-            time: "2026-03-10 13:00".into(),
-            actor: &staff,
-            action: Action::AlertTaken,
-            subject: Subject::Alert(1),
-            outcome: None,
-            note: Some("rows=3"),
-        }],
-    ));
-    out.extend(command_description(lang, "export"));
-    out.extend(command_description(lang, "journal"));
-    out
-}
-
 /// Calls every render function, with every variant of its enum arguments.
 fn render_everything(lang: Lang) -> Vec<String> {
     let mut out = Vec::new();
@@ -72,7 +31,7 @@ fn render_everything(lang: Lang) -> Vec<String> {
     out.push(rights_forget_done(lang));
     out.push(rights_privacy(lang, 365));
     out.push(rights_alert_erased(lang, 4, Some(1)));
-    out.extend(journal_texts(lang));
+    out.extend(super::journal::all_texts(lang));
     out.extend(command_description(lang, "mes-donnees"));
     out.extend(command_description(lang, "oubli"));
     out.extend(command_description(lang, "confidentialite"));

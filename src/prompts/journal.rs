@@ -175,6 +175,48 @@ pub fn journal_list(lang: Lang, tz: &str, lines: &[AuditLine<'_>]) -> String {
     out.join("\n")
 }
 
+/// `/export` and `/journal`: every refusal, both answers, a list and its empty form.
+#[cfg(test)]
+pub(super) fn all_texts(lang: Lang) -> Vec<String> {
+    use super::command_description;
+    use crate::export::Range;
+    let mut out = vec![
+        journal_coordinators_only(lang),
+        journal_bad_date(lang, "depuis", "hier"),
+        export_ready(lang, "2026-03-01", "2026-03-31", "Europe/Paris", 12),
+        export_too_big(lang, 8, 1, "2025-01-01", "2025-12-31", "csv"),
+        journal_list(lang, "Europe/Paris", &[]),
+        journal_action_label(lang, Action::ExportMade),
+    ];
+    let tz = chrono_tz::UTC;
+    for (from, to) in [
+        ("x", "2026-01-01"),
+        ("2026-02-01", "2026-01-01"),
+        ("2024-01-01", "2026-01-01"),
+    ] {
+        if let Err(e) = Range::parse(from, to, tz) {
+            out.push(export_refused(lang, &e));
+        }
+    }
+    out.push(export_refused(lang, &ExportError::BadFormat("xlsx".into())));
+    let staff = Actor::Staff(7);
+    out.push(journal_list(
+        lang,
+        "Europe/Paris",
+        &[AuditLine {
+            time: "2026-03-10 13:00".into(),
+            actor: &staff,
+            action: Action::AlertTaken,
+            subject: Subject::Alert(1),
+            outcome: None,
+            note: Some("rows=3"),
+        }],
+    ));
+    out.extend(command_description(lang, "export"));
+    out.extend(command_description(lang, "journal"));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,7 @@ pub mod job_runs;
 pub mod journal;
 pub mod outbox;
 pub mod permanences;
+pub mod question_events;
 pub mod questions;
 pub mod resources;
 

@@ -7,6 +7,7 @@ mod e2e;
 mod export;
 mod flood;
 mod harassment;
+mod journal;
 mod permanences;
 mod questions;
 mod resources;
