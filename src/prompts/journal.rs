@@ -204,7 +204,7 @@ pub(super) fn all_texts(lang: Lang) -> Vec<String> {
         lang,
         "Europe/Paris",
         &[AuditLine {
-            time: "2026-03-10 13:00".into(),
+            time: "10/03 13:00".into(),
             actor: &staff,
             action: Action::AlertTaken,
             subject: Subject::Alert(1),
@@ -249,7 +249,7 @@ mod tests {
     fn a_line_names_the_staff_member_by_mention_and_the_subject_by_number() {
         let karim = Actor::Staff(42);
         let line = AuditLine {
-            time: "2026-03-10 13:00".into(),
+            time: "10/03 13:00".into(),
             actor: &karim,
             action: Action::AlertClosed,
             subject: Subject::Alert(3),

@@ -198,7 +198,7 @@ fn render_audit(lang: Lang, gc: &GuildConfig, rows: &[crate::store::journal::Log
         .map(|l| {
             let e = &l.entry;
             let time = chrono::DateTime::from_timestamp_millis(e.at)
-                .map(|t| t.with_timezone(&gc.tz).format("%Y-%m-%d %H:%M").to_string())
+                .map(|t| t.with_timezone(&gc.tz).format("%d/%m %H:%M").to_string())
                 .unwrap_or_default();
             AuditLine {
                 time,
