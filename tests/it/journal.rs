@@ -241,3 +241,89 @@ fn the_logs_of_a_flagged_message_a_question_and_an_export_hold_no_content_nor_se
     });
     assert!(pseudonym.is_none(), "a pseudonym is in the logs:\n{logs}");
 }
+
+/// The migration that creates the journal moves the old `exchanges` log and the questions'
+/// events into it (a database upgraded from before the journal keeps its history).
+#[tokio::test]
+async fn the_journal_migration_moves_the_old_log_into_the_journal() {
+    use promeneur::domain::journal::{Action, Actor, Subject};
+    use promeneur::store::{journal, Db};
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("old.db").display());
+    let db = Db::connect(&url).await.unwrap();
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    let mut before = sqlx::migrate::Migrator::new(folder).await.unwrap();
+    let old: Vec<_> = before
+        .migrations
+        .iter()
+        .filter(|m| m.version < 20261207000100)
+        .cloned()
+        .collect();
+    assert!(
+        old.len() < before.migrations.len(),
+        "the journal's migration exists"
+    );
+    before.migrations = old.into();
+    before.run(db.pool()).await.unwrap();
+    for (message, pseudonym, kind, severity) in [
+        (1001, "j-0123456789", "message", "high"),
+        (1002, "efface", "dm", "none"),
+    ] {
+        sqlx::query(
+            "INSERT INTO exchanges (guild_id, channel_id, message_id, author_pseudonym, kind, \
+             severity, categories, created_at) VALUES (7, 42, $1, $2, $3, $4, '', 1000)",
+        )
+        .bind(message)
+        .bind(pseudonym)
+        .bind(kind)
+        .bind(severity)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    }
+    sqlx::query(
+        "INSERT INTO exchanges (guild_id, channel_id, message_id, author_pseudonym, kind, \
+         severity, categories, created_at) VALUES (7, 42, NULL, 'staff:take', 'staff_action', \
+         'high', 'distress', 2000)",
+    )
+    .execute(db.pool())
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO question_events (question_id, guild_id, kind, way, actor_id, detail, at) \
+         VALUES (3, 7, 'taken', 'open', 55, NULL, 3000)",
+    )
+    .execute(db.pool())
+    .await
+    .unwrap();
+
+    db.migrate().await.unwrap();
+    let entries: Vec<_> = journal::since(db.pool(), 0)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|l| (l.entry.actor, l.entry.action, l.entry.subject))
+        .collect();
+    assert_eq!(
+        entries,
+        vec![
+            (
+                Actor::Young("j-0123456789".into()),
+                Action::MessageScanned,
+                Subject::Message(1001)
+            ),
+            (Actor::Anonymous, Action::DmScanned, Subject::Message(1002)),
+            (Actor::StaffUnknown, Action::AlertTaken, Subject::None),
+            (
+                Actor::Staff(55),
+                Action::QuestionTaken,
+                Subject::Question(3)
+            ),
+        ]
+    );
+    let gone = sqlx::query("SELECT 1 FROM exchanges")
+        .fetch_all(db.pool())
+        .await;
+    assert!(gone.is_err(), "the old table is dropped");
+}
