@@ -1,7 +1,7 @@
 //! Staff actions on alerts (take, close, reopen, list), shared by the alert's buttons and the
 //! `/alerte` command. Each action is the domain's transition, saved by one conditional update
 //! with its journal entry (who acted, by id) and a refresh of the posted alert, in one
-//! transaction. Viewing the list is journaled too.
+//! transaction. Viewing the list is journaled too, and so is the alert's delivery.
 
 use crate::bot::Bot;
 use crate::domain::alerts::{sort_for_list, Alert, Change, Outcome, TransitionError};
@@ -115,4 +115,31 @@ pub async fn list_open(
     journal_store::append(bot.db.pool(), &entry).await?;
     sort_for_list(&mut alerts, |a| (a.severity, a.state.flagged_at));
     Ok(alerts)
+}
+
+/// Records where the alert was posted and journals its delivery (once, however many times a
+/// crashed delivery is retried), in one transaction.
+pub async fn delivered(
+    bot: &Bot,
+    alert: &Alert,
+    channel_id: u64,
+    message_id: u64,
+    at: i64,
+) -> anyhow::Result<()> {
+    let mut tx = bot.db.begin().await?;
+    alert_store::set_delivered(&mut *tx, alert.id, channel_id, message_id, at).await?;
+    let entry = Entry::new(
+        alert.guild_id,
+        at,
+        Actor::Bot,
+        journal::Action::AlertDelivered,
+    )
+    .about(Subject::Alert(alert.id))
+    .in_channel(channel_id)
+    .severity(alert.severity.as_str())
+    .categories(&crate::domain::alerts::join_categories(&alert.categories))
+    .dedup(format!("delivered:{}", alert.id));
+    journal_store::append(&mut *tx, &entry).await?;
+    tx.commit().await?;
+    Ok(())
 }

@@ -97,6 +97,7 @@ async fn export_attaches_a_csv_of_what_happened_and_journal_lists_the_promeneurs
     let expected = [
         ("young", lea_pseudonym.as_str(), "message_scanned", ""),
         ("young", lea_pseudonym.as_str(), "alert_flagged", ""),
+        ("bot", "", "alert_delivered", ""),
         ("staff", karim.as_str(), "alert_taken", ""),
         ("staff", karim.as_str(), "alert_closed", "faux_positif"),
         ("staff", karim.as_str(), "alert_list_viewed", ""),
@@ -104,7 +105,6 @@ async fn export_attaches_a_csv_of_what_happened_and_journal_lists_the_promeneurs
     let got: Vec<(&str, &str, &str, &str)> = rows
         .iter()
         .map(|(k, a, x, o)| (k.as_str(), a.as_str(), x.as_str(), o.as_str()))
-        .filter(|(_, _, action, _)| *action != "alert_delivered")
         .collect();
     assert_eq!(got, expected, "{csv}");
     assert!(!csv.contains("dolipranes") && !csv.contains(&lea.to_string()));
@@ -162,6 +162,40 @@ async fn export_and_journal_refuse_everyone_but_coordinators_and_name_a_bad_opti
     let bad = w.ask("nadia", "/journal depuis:hier").await;
     assert!(bad.content.contains("`depuis`"), "{}", bad.content);
     assert!(w.sim.uploads().is_empty(), "no file for a refusal");
+    w.stop().await;
+}
+
+#[tokio::test]
+async fn an_export_over_discords_upload_limit_points_to_the_cli_instead() {
+    let w = World::start("").await;
+    let guild = w.sim.guild_ids()[0];
+    let db = promeneur::store::Db::connect(&w.database_url())
+        .await
+        .unwrap();
+    let now = promeneur::store::now_ms();
+    // 100,000 entries of today, about 12 MB of CSV: over the 8 MiB a bot may upload.
+    sqlx::query(
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < 100000) \
+         INSERT INTO journal (guild_id, at, actor_kind, actor, action, subject_kind, subject_id, \
+         channel_id, severity) \
+         SELECT $1, $2 - i, 'young', 'j-0123456789', 'message_scanned', 'message', \
+         1000000000000000000 + i, 1000000000000000001, 'none' FROM n",
+    )
+    .bind(promeneur::store::ids::to_db(guild))
+    .bind(now)
+    .execute(db.pool())
+    .await
+    .unwrap();
+    db.close().await;
+    let day = today();
+    let big = export(&w, "nadia", &format!("debut:{day} fin:{day} format:csv")).await;
+    assert!(big.ephemeral);
+    assert!(
+        big.content.contains("dépasse") && big.content.contains("promeneur export --guild"),
+        "{}",
+        big.content
+    );
+    assert!(w.sim.uploads().is_empty(), "no file over the limit");
     w.stop().await;
 }
 
