@@ -22,6 +22,7 @@ pub async fn export(
     let mut doc = erasure::gather(&mut tx, user, pseudonym.as_str()).await?;
     doc["generated_at"] = now.into();
     doc["retention_days"] = bot.config.retention_days.into();
+    doc["journal_retention_days"] = bot.config.journal_retention_days.into();
     erasure::log_request(&mut *tx, guild_id, RightsRequest::Export, now).await?;
     // Journaled like the request itself: without who asked.
     let entry = Entry::new(guild_id, now, Actor::Anonymous, Action::DataShown);

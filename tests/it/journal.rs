@@ -361,3 +361,62 @@ async fn the_journal_migration_moves_the_old_log_into_the_journal() {
         .await;
     assert!(gone.is_err(), "the old table is dropped");
 }
+
+/// `/journal`'s query on both databases: staff actions only, newest first, one member's,
+/// since a time; the view is journaled after it is read.
+#[tokio::test]
+async fn the_audit_lists_staff_actions_newest_first_filtered_by_member_and_date() {
+    use promeneur::domain::journal::{Action, Actor, Entry, Subject};
+    use promeneur::store::journal::{self, AuditFilter};
+
+    use crate::support::{each_backend, test_bot, GUILD};
+
+    each_backend(|t| async move {
+        let bot = test_bot(&t, "");
+        let pool = t.db.pool();
+        let entries = [
+            Entry::new(
+                Some(GUILD),
+                1_000,
+                Actor::Young("j-0123456789".into()),
+                Action::MessageScanned,
+            ),
+            Entry::new(Some(GUILD), 2_000, Actor::Staff(5), Action::AlertTaken)
+                .about(Subject::Alert(1)),
+            Entry::new(Some(GUILD), 3_000, Actor::Staff(6), Action::ResourceAdded),
+            Entry::new(Some(GUILD), 4_000, Actor::Staff(5), Action::AlertClosed).outcome("oriente"),
+            Entry::new(Some(GUILD + 1), 5_000, Actor::Staff(5), Action::AlertTaken),
+        ];
+        for e in &entries {
+            assert!(journal::append(pool, e).await.unwrap());
+        }
+        let actions = |rows: Vec<journal::Logged>| -> Vec<Action> {
+            rows.into_iter().map(|l| l.entry.action).collect()
+        };
+        let all = journal::staff_actions(pool, GUILD, AuditFilter::default(), 20).await;
+        assert_eq!(
+            actions(all.unwrap()),
+            [
+                Action::AlertClosed,
+                Action::ResourceAdded,
+                Action::AlertTaken
+            ]
+        );
+        let five = AuditFilter {
+            staff: Some(5),
+            since: Some(2_500),
+        };
+        let rows = promeneur::flows::journal::audit(&bot, GUILD, five, 9, 6_000).await;
+        assert_eq!(actions(rows.unwrap()), [Action::AlertClosed]);
+        assert_eq!(
+            journal::count(pool, Some(GUILD), Action::JournalViewed)
+                .await
+                .unwrap(),
+            1,
+            "the view is journaled"
+        );
+        let limited = journal::staff_actions(pool, GUILD, AuditFilter::default(), 1).await;
+        assert_eq!(limited.unwrap().len(), 1);
+    })
+    .await;
+}

@@ -306,6 +306,11 @@ async fn confidentialite_says_what_is_kept_and_aide_links_to_it() {
     let privacy = w.ask("sami", "/confidentialite").await;
     assert!(privacy.ephemeral);
     assert!(privacy.content.contains("365 jours"), "{}", privacy.content);
+    assert!(
+        privacy.content.contains("1095 jours"),
+        "{}",
+        privacy.content
+    );
     let help = w.ask("sami", "/aide").await;
     assert!(help.content.contains("/confidentialite"));
     w.stop().await;
