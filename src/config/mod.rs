@@ -63,6 +63,9 @@ pub struct Config {
     /// How long the journal's entries (no content) are kept, in days.
     pub journal_retention_days: u32,
     pub rules_dir: Option<PathBuf>,
+    /// Attach the detection's second look (a learned model over the rules' answer; off by
+    /// default, see the README's quality table).
+    pub second_look: bool,
     pub alerts: AlertsConfig,
     /// When a question nobody answered is reminded, then escalated.
     pub questions: WaitPolicy,
@@ -337,6 +340,7 @@ impl Config {
             retention_days,
             journal_retention_days,
             rules_dir: raw.rules.extra_dir,
+            second_look: raw.rules.second_look.unwrap_or(false),
             alerts: AlertsConfig {
                 escalation,
                 burst_window,

@@ -7,6 +7,7 @@ pub mod conversations;
 pub mod digest;
 pub mod escalation;
 pub mod export;
+pub mod guild_rules;
 pub mod helpline;
 pub mod journal;
 pub mod message;

@@ -106,6 +106,7 @@ fn render_everything(lang: Lang) -> Vec<String> {
     out.push(pack_button_take(lang, 2));
     out.push(pack_button_close(lang, 2));
     out.extend(digest_texts(lang));
+    out.extend(super::motcle::render_all(lang));
     out
 }
 

@@ -11,6 +11,7 @@ pub mod cursors;
 pub mod digest;
 pub mod erasure;
 pub mod flags;
+pub mod guild_rules;
 pub mod ids;
 pub mod job_runs;
 pub mod journal;

@@ -6,6 +6,7 @@ pub mod bilan;
 pub mod droits;
 pub mod journal;
 mod localize;
+pub mod motcle;
 pub mod permanence;
 pub mod question;
 pub mod ressource;
@@ -29,6 +30,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         bilan::bilan(),
         journal::export(),
         journal::journal(),
+        motcle::motcle(),
     ];
     for c in &mut commands {
         localize::localize(c, "");
