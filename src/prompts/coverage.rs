@@ -166,7 +166,24 @@ fn digest_texts(lang: Lang) -> Vec<String> {
         partial,
         summary,
         trend: Trend::default(),
+        chart: ChartData::of(&facts, chrono_tz::Europe::Paris),
     };
+    let full = digest(summarise(&facts, 100 * h), true);
+    let chart = digest_chart_labels(lang, &full);
+    let mut chart_texts = vec![
+        chart.heading,
+        chart.alerts_title,
+        chart.questions_title,
+        chart.take_title,
+        chart.count_axis,
+        chart.not_taken,
+        chart.nothing,
+        digest_chart_file_name(lang, &full.week),
+    ];
+    chart_texts.extend(chart.take_buckets);
+    chart_texts.extend(chart.weekdays);
+    chart_texts.extend(chart.categories.into_values());
+    chart_texts.extend(chart.ways.into_values());
     vec![
         digest_coordinators_only(lang),
         digest_week_refused(lang, &WeekError::Unreadable("x".into())),
@@ -188,6 +205,9 @@ fn digest_texts(lang: Lang) -> Vec<String> {
             ),
         ),
     ]
+    .into_iter()
+    .chain(chart_texts)
+    .collect()
 }
 
 /// Every text of `/ressource`, its modal, its embed and the alert's resources.

@@ -15,6 +15,7 @@ mod commands;
 #[cfg(test)]
 mod coverage;
 mod digest;
+mod digest_chart;
 mod helpline;
 mod journal;
 mod labels;
@@ -33,6 +34,7 @@ pub use alert::*;
 pub use command::*;
 pub use commands::*;
 pub use digest::*;
+pub use digest_chart::*;
 pub use helpline::*;
 pub use journal::*;
 pub use labels::*;

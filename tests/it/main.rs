@@ -3,6 +3,8 @@
 mod cli;
 mod crash;
 mod digest;
+mod digest_e2e;
+mod digest_seed;
 mod e2e;
 mod export;
 mod flood;
@@ -11,6 +13,7 @@ mod harassment;
 mod journal;
 mod motcle;
 mod permanences;
+mod permanences_e2e;
 mod questions;
 mod questions_private;
 mod resources;
