@@ -1,19 +1,15 @@
-//! `promeneur export`: the network's supervision log of one guild over a date range, as CSV or
-//! JSON lines on stdout, one row per entry, streamed from the database (constant memory
-//! however long the range).
-//!
-//! Rows come from the existing supervision tables: `exchanges` (one per scanned message or
-//! staff action), `alerts` (flagged, taken, closed) and `question_events`. No content ever:
+//! The export of a guild's journal (`promeneur export`, `/export`): the range of days as the
+//! guild's clock reads them, and each entry as a CSV line or a JSON line. Formatting only: the
+//! rows come from `store::journal::stream_range` (see `flows::export`). No content ever:
 //! young people appear only as their keyed pseudonym, staff by Discord id.
 
 use std::io::Write;
 
 use chrono::{NaiveDate, TimeZone, Utc};
-use futures_util::TryStreamExt;
+use chrono_tz::Tz;
 use serde::Serialize;
 
-use crate::store::ids::{from_db, to_db};
-use crate::store::Db;
+use crate::domain::journal::{Entry, SubjectId};
 
 /// The longest range one export covers.
 pub const MAX_DAYS: i64 = 366;
@@ -21,19 +17,27 @@ pub const MAX_DAYS: i64 = 366;
 /// The export's columns, in order (the README documents each).
 pub const COLUMNS: [&str; 13] = [
     "time",
-    "source",
-    "event",
     "guild_id",
+    "actor_kind",
+    "actor",
+    "action",
+    "subject_kind",
+    "subject_id",
     "channel_id",
-    "ref_id",
-    "young",
-    "staff_id",
     "severity",
     "categories",
     "way",
     "outcome",
     "detail",
 ];
+
+/// Which argument was wrong: the CLI names its option, `/export` its field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    From,
+    To,
+    Format,
+}
 
 /// What was wrong with the arguments, naming the option.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -57,7 +61,27 @@ pub enum Format {
     Jsonl,
 }
 
+impl ExportError {
+    /// The argument at fault.
+    pub fn field(&self) -> Field {
+        match self {
+            ExportError::BadDate { field, .. } if *field == "--from" => Field::From,
+            ExportError::BadDate { .. } | ExportError::Reversed { .. } => Field::To,
+            ExportError::TooLong { .. } => Field::To,
+            ExportError::BadFormat(_) => Field::Format,
+        }
+    }
+}
+
 impl Format {
+    /// The file's extension (and `/export`'s file name).
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Jsonl => "jsonl",
+        }
+    }
+
     pub fn parse(input: &str) -> Result<Format, ExportError> {
         match input {
             "csv" => Ok(Format::Csv),
@@ -67,15 +91,19 @@ impl Format {
     }
 }
 
-/// A range of whole UTC days, `from` and `to` included, as unix milliseconds `[start, end)`.
+/// A range of whole days of the guild's clock, `from` and `to` included, as unix
+/// milliseconds `[start, end)`: `--from 2026-03-01` in Europe/Paris starts at 2026-02-28
+/// 23:00 UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Range {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
     pub start_ms: i64,
     pub end_ms: i64,
 }
 
 impl Range {
-    pub fn parse(from: &str, to: &str) -> Result<Range, ExportError> {
+    pub fn parse(from: &str, to: &str, tz: Tz) -> Result<Range, ExportError> {
         let day = |field: &'static str, input: &str| {
             NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d").map_err(|_| ExportError::BadDate {
                 field,
@@ -93,202 +121,186 @@ impl Range {
         if days > MAX_DAYS {
             return Err(ExportError::TooLong { days });
         }
-        let ms = |d: NaiveDate| Utc.from_utc_datetime(&d.and_time(chrono::NaiveTime::MIN));
+        let after = last.succ_opt().ok_or_else(|| ExportError::BadDate {
+            field: "--to",
+            input: to.to_owned(),
+        })?;
         Ok(Range {
-            start_ms: ms(first).timestamp_millis(),
-            end_ms: ms(last).timestamp_millis() + 86_400_000,
+            first,
+            last,
+            start_ms: local_midnight(first, tz),
+            end_ms: local_midnight(after, tz),
         })
     }
 }
 
-/// One row of the export.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
-struct Row {
-    at: i64,
-    source: String,
-    event: String,
-    guild_id: Option<i64>,
-    channel_id: Option<i64>,
-    ref_id: Option<i64>,
-    young: Option<String>,
-    staff_id: Option<i64>,
-    severity: Option<String>,
-    categories: Option<String>,
-    way: Option<String>,
-    outcome: Option<String>,
-    detail: Option<String>,
+/// The first instant of `day` in `tz` (a day that starts in a DST gap starts when the clock
+/// jumps).
+pub fn local_midnight(day: NaiveDate, tz: Tz) -> i64 {
+    let midnight = day.and_time(chrono::NaiveTime::MIN);
+    match tz.from_local_datetime(&midnight).earliest() {
+        Some(t) => t.timestamp_millis(),
+        None => (0..=180)
+            .find_map(|m| {
+                let later = midnight + chrono::Duration::minutes(m);
+                tz.from_local_datetime(&later).earliest()
+            })
+            .map_or_else(
+                || Utc.from_utc_datetime(&midnight).timestamp_millis(),
+                |t| t.timestamp_millis(),
+            ),
+    }
 }
 
 /// The row as written out: ids as strings (JSON loses precision past 2^53), time in RFC 3339.
 #[derive(Debug, Serialize)]
-struct Out {
+struct Out<'a> {
     time: String,
-    source: String,
-    event: String,
     guild_id: Option<String>,
+    actor_kind: &'static str,
+    actor: Option<String>,
+    action: &'static str,
+    subject_kind: Option<&'static str>,
+    subject_id: Option<String>,
     channel_id: Option<String>,
-    ref_id: Option<String>,
-    young: Option<String>,
-    staff_id: Option<String>,
-    severity: Option<String>,
-    categories: Option<String>,
-    way: Option<String>,
-    outcome: Option<String>,
-    detail: Option<String>,
+    severity: Option<&'a str>,
+    categories: Option<&'a str>,
+    way: Option<&'a str>,
+    outcome: Option<&'a str>,
+    detail: Option<&'a str>,
 }
 
-impl From<Row> for Out {
-    fn from(r: Row) -> Out {
-        let id = |v: Option<i64>| v.map(|v| from_db(v).to_string());
+impl<'a> Out<'a> {
+    fn of(e: &'a Entry) -> Out<'a> {
         let time = Utc
-            .timestamp_millis_opt(r.at)
+            .timestamp_millis_opt(e.at)
             .single()
             .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
             .unwrap_or_default();
+        let (subject_kind, subject_id) = e.subject.columns();
         Out {
             time,
-            source: r.source,
-            event: r.event,
-            guild_id: id(r.guild_id),
-            channel_id: id(r.channel_id),
-            // Alert and question numbers are the bot's own, not snowflakes.
-            ref_id: r.ref_id.map(|v| v.to_string()),
-            young: r.young.filter(|y| !y.is_empty()),
-            staff_id: id(r.staff_id),
-            severity: r.severity,
-            categories: r.categories.filter(|c| !c.is_empty()),
-            way: r.way,
-            outcome: r.outcome,
-            detail: r.detail,
+            guild_id: e.guild_id.map(|g| g.to_string()),
+            actor_kind: e.actor.kind().as_str(),
+            actor: e.actor.label(),
+            action: e.action.as_str(),
+            subject_kind,
+            subject_id: subject_id.map(|id| match id {
+                SubjectId::Snowflake(s) => s.to_string(),
+                SubjectId::Number(n) => n.to_string(),
+            }),
+            channel_id: e.channel_id.map(|c| c.to_string()),
+            severity: e.detail.severity.as_deref(),
+            categories: e.detail.categories.as_deref(),
+            way: e.detail.way.as_deref(),
+            outcome: e.detail.outcome.as_deref(),
+            detail: e.detail.note.as_deref(),
         }
     }
 }
 
-// Staff actions in `exchanges` carry `staff:<action>` instead of a pseudonym: they are not a
-// young person. Alerts give up to three rows (flagged, taken, closed).
-const SQL: &str = "\
-SELECT at, source, event, guild_id, channel_id, ref_id, young, staff_id, severity, categories, \
-       way, outcome, detail FROM ( \
-  SELECT created_at AS at, 'exchange' AS source, kind AS event, guild_id, channel_id, \
-         message_id AS ref_id, \
-         CASE WHEN author_pseudonym LIKE 'staff:%' THEN NULL ELSE author_pseudonym END AS young, \
-         CAST(NULL AS BIGINT) AS staff_id, severity, categories, CAST(NULL AS TEXT) AS way, \
-         CAST(NULL AS TEXT) AS outcome, \
-         CASE WHEN author_pseudonym LIKE 'staff:%' THEN author_pseudonym ELSE NULL END AS detail, \
-         1 AS o, id \
-    FROM exchanges WHERE guild_id = $1 AND created_at >= $2 AND created_at < $3 \
-  UNION ALL \
-  SELECT flagged_at, 'alert', 'flagged', guild_id, channel_id, id, author_pseudonym, NULL, \
-         severity, categories, NULL, NULL, NULL, 2, id \
-    FROM alerts WHERE guild_id = $1 AND flagged_at >= $2 AND flagged_at < $3 \
-  UNION ALL \
-  SELECT taken_at, 'alert', 'taken', guild_id, channel_id, id, author_pseudonym, taken_by, \
-         severity, categories, NULL, NULL, NULL, 3, id \
-    FROM alerts WHERE guild_id = $1 AND taken_at >= $2 AND taken_at < $3 \
-  UNION ALL \
-  SELECT closed_at, 'alert', 'closed', guild_id, channel_id, id, author_pseudonym, closed_by, \
-         severity, categories, NULL, outcome, NULL, 4, id \
-    FROM alerts WHERE guild_id = $1 AND closed_at >= $2 AND closed_at < $3 \
-  UNION ALL \
-  SELECT e.at, 'question', e.kind, e.guild_id, NULL, e.question_id, q.asker_pseudonym, \
-         e.actor_id, NULL, NULL, e.way, q.outcome, e.detail, 5, e.id \
-    FROM question_events e LEFT JOIN questions q ON q.id = e.question_id \
-   WHERE e.guild_id = $1 AND e.at >= $2 AND e.at < $3 \
-) entries ORDER BY at, o, id";
+/// Writes what comes before the rows (the CSV header).
+pub fn write_header(format: Format, out: &mut impl Write) -> std::io::Result<()> {
+    match format {
+        Format::Csv => writeln!(out, "{}", COLUMNS.join(",")),
+        Format::Jsonl => Ok(()),
+    }
+}
 
-/// Writes the export of `guild` over `range` to `out`, row by row as the database yields them;
-/// returns how many rows were written.
-pub async fn run(
-    db: &Db,
-    guild: u64,
-    range: Range,
-    format: Format,
-    out: &mut impl Write,
-) -> anyhow::Result<u64> {
-    if format == Format::Csv {
-        writeln!(out, "{}", COLUMNS.join(","))?;
-    }
-    let mut rows = sqlx::query_as::<_, Row>(SQL)
-        .bind(to_db(guild))
-        .bind(range.start_ms)
-        .bind(range.end_ms)
-        .fetch(db.pool());
-    let mut count = 0u64;
-    while let Some(row) = rows.try_next().await? {
-        let row = Out::from(row);
-        match format {
-            Format::Jsonl => {
-                serde_json::to_writer(&mut *out, &row)?;
-                writeln!(out)?;
-            }
-            Format::Csv => write_csv(out, &row)?,
+/// Writes one entry as one line.
+pub fn write_row(format: Format, entry: &Entry, out: &mut impl Write) -> std::io::Result<()> {
+    let row = Out::of(entry);
+    match format {
+        Format::Jsonl => {
+            serde_json::to_writer(&mut *out, &row)?;
+            writeln!(out)
         }
-        count += 1;
+        Format::Csv => write_csv(out, &row),
     }
-    out.flush()?;
-    Ok(count)
 }
 
 fn write_csv(out: &mut impl Write, r: &Out) -> std::io::Result<()> {
-    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    fn opt(v: &Option<String>) -> &str {
+        v.as_deref().unwrap_or_default()
+    }
     let fields = [
-        r.time.clone(),
-        r.source.clone(),
-        r.event.clone(),
+        r.time.as_str(),
         opt(&r.guild_id),
+        r.actor_kind,
+        opt(&r.actor),
+        r.action,
+        r.subject_kind.unwrap_or_default(),
+        opt(&r.subject_id),
         opt(&r.channel_id),
-        opt(&r.ref_id),
-        opt(&r.young),
-        opt(&r.staff_id),
-        opt(&r.severity),
-        opt(&r.categories),
-        opt(&r.way),
-        opt(&r.outcome),
-        opt(&r.detail),
+        r.severity.unwrap_or_default(),
+        r.categories.unwrap_or_default(),
+        r.way.unwrap_or_default(),
+        r.outcome.unwrap_or_default(),
+        r.detail.unwrap_or_default(),
     ];
-    let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
-    writeln!(out, "{}", line.join(","))
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        out.write_all(csv_field(field).as_bytes())?;
+    }
+    writeln!(out)
 }
 
 /// RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled.
-fn csv_field(field: &str) -> String {
+fn csv_field(field: &str) -> std::borrow::Cow<'_, str> {
     if field.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", field.replace('"', "\"\""))
+        format!("\"{}\"", field.replace('"', "\"\"")).into()
     } else {
-        field.to_owned()
+        field.into()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono_tz::UTC;
 
     #[test]
     fn a_date_that_does_not_parse_names_its_option() {
-        let err = Range::parse("2026-13-01", "2026-12-31").unwrap_err();
+        let err = Range::parse("2026-13-01", "2026-12-31", UTC).unwrap_err();
         assert!(err.to_string().starts_with("--from:"), "{err}");
-        let err = Range::parse("2026-01-01", "demain").unwrap_err();
+        let err = Range::parse("2026-01-01", "demain", UTC).unwrap_err();
         assert!(err.to_string().starts_with("--to:"), "{err}");
     }
 
     #[test]
     fn a_range_over_a_year_or_reversed_is_refused() {
         assert_eq!(
-            Range::parse("2025-01-01", "2026-01-02"),
+            Range::parse("2025-01-01", "2026-01-02", UTC),
             Err(ExportError::TooLong { days: 367 })
         );
-        assert!(Range::parse("2026-02-01", "2026-01-01").is_err());
+        assert!(Range::parse("2026-02-01", "2026-01-01", UTC).is_err());
         assert!(
-            Range::parse("2024-01-01", "2024-12-31").is_ok(),
+            Range::parse("2024-01-01", "2024-12-31", UTC).is_ok(),
             "a leap year fits"
         );
     }
 
     #[test]
     fn the_range_covers_whole_days_both_ends_included() {
-        let r = Range::parse("2026-01-01", "2026-01-01").unwrap();
+        let r = Range::parse("2026-01-01", "2026-01-01", UTC).unwrap();
         assert_eq!(r.end_ms - r.start_ms, 86_400_000);
         assert_eq!(r.start_ms, 1_767_225_600_000);
+    }
+
+    #[test]
+    fn days_are_the_guilds_days_dst_included() {
+        let paris = chrono_tz::Europe::Paris;
+        let r = Range::parse("2026-01-01", "2026-01-01", paris).unwrap();
+        assert_eq!(
+            r.start_ms,
+            1_767_225_600_000 - 3_600_000,
+            "midnight in Paris"
+        );
+        // 2026-03-29 is 23 hours long in Paris (summer time starts).
+        let r = Range::parse("2026-03-29", "2026-03-29", paris).unwrap();
+        assert_eq!(r.end_ms - r.start_ms, 23 * 3_600_000);
     }
 
     #[test]

@@ -78,10 +78,10 @@ enum Command {
         /// The guild's Discord id.
         #[arg(long)]
         guild: u64,
-        /// First day, YYYY-MM-DD (UTC), included.
+        /// First day, YYYY-MM-DD (in the guild's time zone), included.
         #[arg(long)]
         from: String,
-        /// Last day, YYYY-MM-DD (UTC), included; a year at most after --from.
+        /// Last day, YYYY-MM-DD (in the guild's time zone), included; a year at most after --from.
         #[arg(long)]
         to: String,
         /// csv or jsonl.
@@ -224,12 +224,23 @@ fn real_main(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
         } => {
             let format = promeneur::export::Format::parse(&format)?;
-            let range = promeneur::export::Range::parse(&from, &to)?;
             let config = load()?;
+            // Days are the guild's days (its time zone); a guild not configured: UTC.
+            let tz = config.guild(guild).map_or(chrono_tz::UTC, |g| g.tz);
+            let range = promeneur::export::Range::parse(&from, &to, tz)?;
             runtime()?.block_on(async {
                 let db = promeneur::store::Db::connect(&config.database_url).await?;
                 let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-                let rows = promeneur::export::run(&db, guild, range, format, &mut out).await?;
+                let rows = promeneur::flows::export::export(
+                    &db,
+                    guild,
+                    range,
+                    format,
+                    promeneur::domain::journal::Actor::Operator,
+                    promeneur::store::now_ms(),
+                    &mut out,
+                )
+                .await?;
                 db.close().await;
                 tracing::info!(rows, "export written");
                 anyhow::Ok(())

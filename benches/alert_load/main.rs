@@ -357,7 +357,7 @@ async fn run(sim_runtime: tokio::runtime::Handle) -> anyhow::Result<()> {
     let flags = count("SELECT COUNT(*) FROM flags").await?;
     let db_alerts = count("SELECT COUNT(*) FROM alerts").await?;
     let undelivered = count("SELECT COUNT(*) FROM alerts WHERE delivered_at IS NULL").await?;
-    let exchanges = count("SELECT COUNT(*) FROM exchanges").await?;
+    let exchanges = count("SELECT COUNT(*) FROM journal WHERE action = 'message_scanned'").await?;
     db.close().await;
 
     let load_after = loadavg();

@@ -1,6 +1,6 @@
 //! Export benchmark (issue 13): `promeneur export` over 1,000,000 supervision entries of one
-//! guild, streamed in constant memory. The entries (exchanges, one per scanned message) are
-//! written to a fresh SQLite database by one SQL statement; then the peak RSS is reset
+//! guild, streamed in constant memory. The journal's entries (nine scanned messages, then a
+//! staff action, in turn) are written to a fresh SQLite database by one SQL statement; then the peak RSS is reset
 //! (`/proc/self/clear_refs`, Linux) and the export runs to a sink over the first whole days
 //! holding a tenth of the entries (one a second: 172,800 rows for 1,000,000), then over all of
 //! them: the peaks should be alike, whatever the number of rows.
@@ -13,7 +13,9 @@
 use std::io::Write;
 use std::time::Instant;
 
-use promeneur::export::{run, Format, Range};
+use promeneur::domain::journal::Actor;
+use promeneur::export::{Format, Range};
+use promeneur::flows::export::export as run;
 use promeneur::store::Db;
 
 const GUILD: i64 = 900_000_000_000_000_001;
@@ -49,12 +51,26 @@ async fn export(db: &Db, rows: u64, format: Format) -> anyhow::Result<()> {
     let days = ((rows as i64 + 86_399) / 86_400).max(1);
     let last = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("a date")
         + chrono::Days::new(days as u64 - 1);
-    let range = Range::parse("2026-01-01", &last.format("%Y-%m-%d").to_string())?;
+    let range = Range::parse(
+        "2026-01-01",
+        &last.format("%Y-%m-%d").to_string(),
+        chrono_tz::UTC,
+    )?;
     let reset = reset_peak();
     let before = status_kb("VmRSS:").unwrap_or(0);
     let started = Instant::now();
     let mut sink = Count(0);
-    let written = run(db, GUILD as u64, range, format, &mut sink).await?;
+    let now = START + rows as i64 * 1000;
+    let written = run(
+        db,
+        GUILD as u64,
+        range,
+        format,
+        Actor::Operator,
+        now,
+        &mut sink,
+    )
+    .await?;
     let took = started.elapsed();
     let peak = status_kb("VmHWM:").unwrap_or(0);
     println!(
@@ -82,11 +98,16 @@ async fn main() -> anyhow::Result<()> {
     let started = Instant::now();
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < $1) \
-         INSERT INTO exchanges (guild_id, channel_id, message_id, author_pseudonym, kind, \
-         severity, categories, created_at) \
-         SELECT $2, 42, 1000000 + i, 'p-' || (i % 5000), 'message', \
+         INSERT INTO journal (guild_id, at, actor_kind, actor, action, subject_kind, subject_id, \
+         channel_id, severity, categories, outcome) \
+         SELECT $2, $3 + i * 1000, \
+         CASE WHEN i % 10 = 9 THEN 'staff' ELSE 'young' END, \
+         CASE WHEN i % 10 = 9 THEN '900000000000000077' ELSE 'p-' || (i % 5000) END, \
+         CASE WHEN i % 10 = 9 THEN 'alert_closed' ELSE 'message_scanned' END, \
+         CASE WHEN i % 10 = 9 THEN 'alert' ELSE 'message' END, 1000000 + i, 42, \
          CASE WHEN i % 10 = 0 THEN 'high' ELSE 'none' END, \
-         CASE WHEN i % 10 = 0 THEN 'distress' ELSE '' END, $3 + i * 1000 FROM n",
+         CASE WHEN i % 10 = 0 THEN 'distress' ELSE NULL END, \
+         CASE WHEN i % 10 = 9 THEN 'oriente' ELSE NULL END FROM n",
     )
     .bind(rows as i64)
     .bind(GUILD)

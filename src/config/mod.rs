@@ -29,6 +29,8 @@ pub const DEFAULT_GLOBAL_RATE_LIMIT: u16 = 50;
 /// Default configuration file.
 pub const DEFAULT_CONFIG_PATH: &str = "promeneur.toml";
 /// Shortest pseudonym key accepted: the domain's own minimum.
+/// The longest the journal may be kept (ten years): a typo like 10950 is caught.
+pub const MAX_JOURNAL_RETENTION_DAYS: u32 = 3650;
 const MIN_PSEUDONYM_KEY_LEN: usize = crate::domain::pseudonym::MIN_KEY_LEN;
 
 /// Alert behaviour shared by every guild.
@@ -58,6 +60,8 @@ pub struct Config {
     pub database_url: String,
     pub pseudonym_key: Option<Secret>,
     pub retention_days: u32,
+    /// How long the journal's entries (no content) are kept, in days.
+    pub journal_retention_days: u32,
     pub rules_dir: Option<PathBuf>,
     /// Attach the detection's second look (a learned model over the rules' answer; off by
     /// default, see the README's quality table).
@@ -240,6 +244,13 @@ impl Config {
                 "must be at least 1 day".into(),
             ));
         }
+        let journal_retention_days = raw.privacy.journal_retention_days.unwrap_or(1095);
+        if !(1..=MAX_JOURNAL_RETENTION_DAYS).contains(&journal_retention_days) {
+            return Err(err(
+                "privacy.journal_retention_days",
+                format!("must be between 1 and {MAX_JOURNAL_RETENTION_DAYS} days"),
+            ));
+        }
 
         let esc = &raw.alerts.escalation;
         let defaults = EscalationPolicy::default();
@@ -327,6 +338,7 @@ impl Config {
             database_url,
             pseudonym_key: pseudonym_key.map(|(k, _)| k),
             retention_days,
+            journal_retention_days,
             rules_dir: raw.rules.extra_dir,
             second_look: raw.rules.second_look.unwrap_or(false),
             alerts: AlertsConfig {

@@ -26,6 +26,7 @@ pub(super) struct RawDatabase {
 pub(super) struct RawPrivacy {
     pub(super) pseudonym_key: Option<Secret>,
     pub(super) retention_days: Option<u32>,
+    pub(super) journal_retention_days: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -160,3 +160,21 @@ fn the_global_rate_limit_defaults_to_discords_and_can_be_raised() {
     let e = parse(&zero).unwrap_err();
     assert_eq!(e.key, "discord.global_rate_limit");
 }
+
+#[test]
+fn the_journal_is_kept_three_years_by_default_and_a_bad_value_names_the_key() {
+    let c = parse(GOOD).expect("valid");
+    assert_eq!(c.journal_retention_days, 1095);
+    let c = parse(&format!("[privacy]\njournal_retention_days = 30\n{GOOD}")).expect("valid");
+    assert_eq!(c.journal_retention_days, 30);
+    for bad in ["0", "99999"] {
+        let err = parse(&format!(
+            "[privacy]\njournal_retention_days = {bad}\n{GOOD}"
+        ))
+        .expect_err("refused");
+        assert!(
+            err.to_string().contains("privacy.journal_retention_days"),
+            "{err}"
+        );
+    }
+}

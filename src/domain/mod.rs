@@ -6,6 +6,7 @@ pub mod digest;
 pub mod effects;
 pub mod guild_rules;
 pub mod helpline;
+pub mod journal;
 pub mod permanences;
 pub mod pseudonym;
 pub mod questions;

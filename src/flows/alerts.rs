@@ -1,11 +1,13 @@
 //! Staff actions on alerts (take, close, reopen, list), shared by the alert's buttons and the
 //! `/alerte` command. Each action is the domain's transition, saved by one conditional update
-//! with a line in the supervision log and a refresh of the posted alert, in one transaction.
+//! with its journal entry (who acted, by id) and a refresh of the posted alert, in one
+//! transaction. Viewing the list is journaled too, and so is the alert's delivery.
 
 use crate::bot::Bot;
 use crate::domain::alerts::{sort_for_list, Alert, Change, Outcome, TransitionError};
+use crate::domain::journal::{self, Actor, Entry, Subject};
 use crate::store::alerts as alert_store;
-use crate::store::exchanges::{self, ExchangeKind, NewExchange};
+use crate::store::journal as journal_store;
 
 use super::apply_change;
 
@@ -33,12 +35,12 @@ pub enum Action<'a> {
 }
 
 impl Action<'_> {
-    /// The name of the action in the supervision log.
-    fn log_name(&self) -> &'static str {
+    /// The action in the journal.
+    fn journaled(&self) -> journal::Action {
         match self {
-            Action::Take => "take",
-            Action::Close { .. } => "close",
-            Action::Reopen => "reopen",
+            Action::Take => journal::Action::AlertTaken,
+            Action::Close { .. } => journal::Action::AlertClosed,
+            Action::Reopen => journal::Action::AlertReopened,
         }
     }
 }
@@ -74,22 +76,16 @@ pub async fn apply(
             continue; // someone acted on the alert meanwhile: decide again
         }
         if change.changed {
-            let staff_label = format!("staff:{}", action.log_name());
             let categories = crate::domain::alerts::join_categories(&alert.categories);
-            exchanges::record(
-                &mut *tx,
-                &NewExchange {
-                    guild_id,
-                    channel_id: alert.channel_id,
-                    message_id: None,
-                    author_pseudonym: &staff_label,
-                    kind: ExchangeKind::StaffAction,
-                    severity: alert.severity.as_str(),
-                    categories: &categories,
-                    at: now,
-                },
-            )
-            .await?;
+            let mut entry = Entry::new(guild_id, now, Actor::Staff(staff), action.journaled())
+                .about(Subject::Alert(alert_id))
+                .in_channel(alert.channel_id)
+                .severity(alert.severity.as_str())
+                .categories(&categories);
+            if let Action::Close { outcome, .. } = &action {
+                entry = entry.outcome(outcome.as_str());
+            }
+            journal_store::append(&mut *tx, &entry).await?;
         }
         tx.commit().await?;
         if change.changed {
@@ -100,9 +96,50 @@ pub async fn apply(
     anyhow::bail!("alert {alert_id} kept changing under {MAX_ATTEMPTS} attempts")
 }
 
-/// The guild's alerts that are not closed, gravest first, then oldest first.
-pub async fn list_open(bot: &Bot, guild_id: Option<u64>) -> anyhow::Result<Vec<Alert>> {
+/// The guild's alerts that are not closed, gravest first, then oldest first, as `viewer`
+/// sees them: the view is journaled.
+pub async fn list_open(
+    bot: &Bot,
+    guild_id: Option<u64>,
+    viewer: u64,
+    now: i64,
+) -> anyhow::Result<Vec<Alert>> {
     let mut alerts = alert_store::not_closed(bot.db.pool(), guild_id).await?;
+    let entry = Entry::new(
+        guild_id,
+        now,
+        Actor::Staff(viewer),
+        journal::Action::AlertListViewed,
+    )
+    .note(format!("rows={}", alerts.len()));
+    journal_store::append(bot.db.pool(), &entry).await?;
     sort_for_list(&mut alerts, |a| (a.severity, a.state.flagged_at));
     Ok(alerts)
+}
+
+/// Records where the alert was posted and journals its delivery (once, however many times a
+/// crashed delivery is retried), in one transaction.
+pub async fn delivered(
+    bot: &Bot,
+    alert: &Alert,
+    channel_id: u64,
+    message_id: u64,
+    at: i64,
+) -> anyhow::Result<()> {
+    let mut tx = bot.db.begin().await?;
+    alert_store::set_delivered(&mut *tx, alert.id, channel_id, message_id, at).await?;
+    let entry = Entry::new(
+        alert.guild_id,
+        at,
+        Actor::Bot,
+        journal::Action::AlertDelivered,
+    )
+    .about(Subject::Alert(alert.id))
+    .in_channel(channel_id)
+    .severity(alert.severity.as_str())
+    .categories(&crate::domain::alerts::join_categories(&alert.categories))
+    .dedup(format!("delivered:{}", alert.id));
+    journal_store::append(&mut *tx, &entry).await?;
+    tx.commit().await?;
+    Ok(())
 }

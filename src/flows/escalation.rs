@@ -4,7 +4,9 @@
 use tracing::debug;
 
 use crate::bot::Bot;
-use crate::store::alerts;
+use crate::domain::alerts::join_categories;
+use crate::domain::journal::{Action, Actor, Entry, Subject};
+use crate::store::{alerts, journal};
 
 use super::apply_change;
 
@@ -21,6 +23,12 @@ pub async fn escalate_due(bot: &Bot, now: i64) -> anyhow::Result<usize> {
         };
         let mut tx = bot.db.begin().await?;
         if apply_change(&mut tx, &change, now).await? {
+            let entry = Entry::new(alert.guild_id, now, Actor::Bot, Action::AlertEscalated)
+                .about(Subject::Alert(alert.id))
+                .in_channel(alert.channel_id)
+                .severity(alert.severity.as_str())
+                .categories(&join_categories(&alert.categories));
+            journal::append(&mut *tx, &entry).await?;
             tx.commit().await?;
             sent += 1;
         } else {

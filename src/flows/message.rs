@@ -9,9 +9,9 @@ use crate::domain::alerts::flag::categories_of;
 use crate::domain::alerts::{
     about, intake, join_categories, Around, Flag, FlaggedMessage, Intake, Known, Reading,
 };
+use crate::domain::journal::{Action, Actor, Entry, Subject};
 use crate::safety::{read_stance, Scan};
-use crate::store::exchanges::{self, ExchangeKind, NewExchange};
-use crate::store::{alerts, cursors, flags, outbox, Tx};
+use crate::store::{alerts, cursors, flags, journal, outbox, Tx};
 
 use super::apply_change;
 
@@ -109,7 +109,9 @@ pub async fn handle(bot: &Bot, m: &Incoming<'_>) -> anyhow::Result<Handled> {
     anyhow::bail!("the alert kept changing under {MAX_ATTEMPTS} attempts to flag the message")
 }
 
-/// The supervision log's line (no content) and the channel's catch-up cursor.
+/// The journal's entry (no content; a DM is filed under the guild whose promeneurs it goes
+/// to) and the channel's catch-up cursor. A message delivered twice is journaled once; an
+/// edit that changes the severity is journaled again.
 async fn record_exchange(
     bot: &Bot,
     tx: &mut Tx,
@@ -117,23 +119,24 @@ async fn record_exchange(
     scan: &Scan,
 ) -> anyhow::Result<()> {
     let pseudonym = bot.pseudonyms.pseudonym(m.author_id);
-    let kind = match (m.guild_id, m.edit) {
-        (_, true) => ExchangeKind::Edit,
-        (None, false) => ExchangeKind::Dm,
-        (Some(_), false) => ExchangeKind::Message,
+    let action = match (m.guild_id, m.edit) {
+        (_, true) => Action::MessageEdited,
+        (None, false) => Action::DmScanned,
+        (Some(_), false) => Action::MessageScanned,
     };
-    let categories = join_categories(&scan.categories);
-    let exchange = NewExchange {
-        guild_id: m.guild_id,
-        channel_id: m.channel_id,
-        message_id: Some(m.message_id),
-        author_pseudonym: pseudonym.as_str(),
-        kind,
-        severity: scan.severity.as_str(),
-        categories: &categories,
-        at: m.at,
-    };
-    exchanges::record(&mut **tx, &exchange).await?;
+    let severity = scan.severity.as_str();
+    let entry = Entry::new(
+        m.guild_id.or(m.alert_guild_id),
+        m.at,
+        Actor::Young(pseudonym.as_str().to_owned()),
+        action,
+    )
+    .about(Subject::Message(m.message_id))
+    .in_channel(m.channel_id)
+    .severity(severity)
+    .categories(&join_categories(&scan.categories))
+    .dedup(format!("scan:{}:{action}:{severity}", m.message_id));
+    journal::append(&mut **tx, &entry).await?;
     if !m.edit {
         cursors::advance(&mut **tx, m.channel_id, m.guild_id, m.message_id, m.at).await?;
     }
@@ -214,6 +217,17 @@ async fn flag(
                 at: m.at,
             };
             let alert_id = alerts::insert(&mut **tx, &origin, &open).await?;
+            let flagged = Entry::new(
+                m.alert_guild_id,
+                m.at,
+                Actor::Young(pseudonym.as_str().to_owned()),
+                Action::AlertFlagged,
+            )
+            .about(Subject::Alert(alert_id))
+            .in_channel(m.channel_id)
+            .severity(open.severity.as_str())
+            .categories(&join_categories(&scan.categories));
+            journal::append(&mut **tx, &flagged).await?;
             let f = flag_in(alert_id);
             if existing.is_some() {
                 flags::update(&mut **tx, &f).await?;

@@ -14,6 +14,7 @@ use tokio::sync::Mutex;
 use crate::bot::Bot;
 use crate::domain::effects::Effect;
 use crate::domain::helpline::DEFAULT_TIME_ZONE;
+use crate::domain::journal::{Action, Actor, Entry, Subject};
 pub use crate::domain::permanences::OnDuty;
 use crate::domain::permanences::{
     self as domain, Exception, ExceptionKind, NewException, NewSlot, Occurrence, PermanenceError,
@@ -101,6 +102,7 @@ pub async fn add(
     }
     let name: String = promeneur.name.chars().take(80).collect();
     let id = store::insert(&mut *tx, guild, promeneur.id, &name, &hours, by, now).await?;
+    journal_staff(&mut tx, guild, by, Action::PermanenceAdded, id, now).await?;
     tx.commit().await?;
     Ok(Ok(Slot {
         id,
@@ -160,6 +162,15 @@ pub async fn add_exception(
     // The occurrence as it was before this exception, whose event (if any) must go.
     let before = domain::occurrence_on(&slot, &exceptions, date, tz);
     store::put_exception(&mut *tx, &exception, caller, now).await?;
+    journal_staff(
+        &mut tx,
+        guild,
+        caller,
+        Action::PermanenceChanged,
+        slot.id,
+        now,
+    )
+    .await?;
     let mut enqueued = false;
     if let Some(old) = before {
         let unchanged = matches!(kind, ExceptionKind::Moved { .. })
@@ -174,6 +185,21 @@ pub async fn add_exception(
         bot.outbox_ready.notify_one();
     }
     Ok(Ok((slot, exception)))
+}
+
+/// The journal's entry for a staff change to a permanence.
+async fn journal_staff(
+    tx: &mut crate::store::Tx,
+    guild: u64,
+    staff: u64,
+    action: Action,
+    slot_id: i64,
+    now: i64,
+) -> anyhow::Result<()> {
+    let entry = Entry::new(Some(guild), now, Actor::Staff(staff), action)
+        .about(Subject::Permanence(slot_id));
+    crate::store::journal::append(&mut **tx, &entry).await?;
+    Ok(())
 }
 
 /// Enqueues the deletion of an occurrence's event when one was created (or may be pending).
@@ -195,6 +221,7 @@ pub async fn retire(
     bot: &Bot,
     guild: u64,
     id: i64,
+    by: u64,
     now: i64,
 ) -> anyhow::Result<Result<Slot, PermanenceError>> {
     let mut tx = bot.db.begin().await?;
@@ -203,6 +230,7 @@ pub async fn retire(
         _ => return Ok(Err(PermanenceError::NotFound(id))),
     };
     store::retire(&mut *tx, guild, id, now).await?;
+    journal_staff(&mut tx, guild, by, Action::PermanenceRetired, id, now).await?;
     let events = store::future_events_of_slot(&mut *tx, id, now).await?;
     for (start_ms, _) in &events {
         delete_event(&mut tx, id, *start_ms, now).await?;
@@ -240,7 +268,7 @@ pub struct Enqueued(Mutex<HashSet<String>>);
 /// running now (once: the outbox keeps one announcement per occurrence, across restarts and
 /// processes), and create the scheduled event of each occurrence starting in the coming week.
 pub async fn sync(bot: &Bot, now: i64, seen: &Enqueued) -> anyhow::Result<()> {
-    let mut wanted: Vec<Effect> = Vec::new();
+    let mut wanted: Vec<(u64, Effect)> = Vec::new();
     for gc in &bot.config.guilds {
         let guild = gc.id.0;
         let (slots, exceptions) = load(bot, guild, now, gc.tz).await?;
@@ -254,31 +282,44 @@ pub async fn sync(bot: &Bot, now: i64, seen: &Enqueued) -> anyhow::Result<()> {
             .unwrap_or(today);
         for o in domain::occurrences(&slots, &exceptions, from, to, gc.tz) {
             if o.contains(now) && !gc.question_channels.is_empty() {
-                wanted.push(Effect::AnnouncePermanence {
-                    slot_id: o.slot_id,
-                    start_ms: o.start_ms,
-                });
+                wanted.push((
+                    guild,
+                    Effect::AnnouncePermanence {
+                        slot_id: o.slot_id,
+                        start_ms: o.start_ms,
+                    },
+                ));
             }
             if o.start_ms > now && o.start_ms <= now + days_ms(EVENTS_AHEAD_DAYS) {
-                wanted.push(Effect::CreatePermanenceEvent {
-                    slot_id: o.slot_id,
-                    start_ms: o.start_ms,
-                });
+                wanted.push((
+                    guild,
+                    Effect::CreatePermanenceEvent {
+                        slot_id: o.slot_id,
+                        start_ms: o.start_ms,
+                    },
+                ));
             }
         }
     }
     let mut seen = seen.0.lock().await;
-    wanted.retain(|e| !seen.contains(&e.dedup_key()));
+    wanted.retain(|(_, e)| !seen.contains(&e.dedup_key()));
     if wanted.is_empty() {
         return Ok(());
     }
     let mut tx = bot.db.begin().await?;
-    for effect in &wanted {
+    for (guild, effect) in &wanted {
         let priority = effect.priority(crate::safety::Severity::None);
         outbox::enqueue(&mut *tx, effect, priority, now).await?;
+        if let Effect::AnnouncePermanence { slot_id, start_ms } = *effect {
+            // Once per occurrence, however many processes and ticks saw it running.
+            let entry = Entry::new(Some(*guild), start_ms, Actor::Bot, Action::PermanenceHeld)
+                .about(Subject::Permanence(slot_id))
+                .dedup(effect.dedup_key());
+            crate::store::journal::append(&mut *tx, &entry).await?;
+        }
     }
     tx.commit().await?;
-    seen.extend(wanted.iter().map(Effect::dedup_key));
+    seen.extend(wanted.iter().map(|(_, e)| e.dedup_key()));
     bot.outbox_ready.notify_one();
     Ok(())
 }

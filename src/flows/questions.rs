@@ -39,7 +39,7 @@ async fn asked(tx: &mut Tx, id: i64, place: Option<&str>, at: i64) -> anyhow::Re
     let q = store::get(&mut **tx, id)
         .await?
         .context("the new question")?;
-    store::log(&mut **tx, &q, EventKind::Asked, None, place, at).await?;
+    store::log(tx, &q, EventKind::Asked, None, place, at).await?;
     enqueue(tx, &thread_effect(id, 0), at).await?;
     Ok(q)
 }
@@ -271,7 +271,7 @@ where
         }
         for (kind, actor, detail) in &step.log {
             store::log(
-                &mut *tx,
+                &mut tx,
                 &step.question,
                 *kind,
                 *actor,
@@ -401,7 +401,7 @@ pub async fn reply_private(
     };
     if let Some(mid) = store::insert_message(&mut *tx, &answer).await? {
         enqueue(&mut tx, &Effect::RelayOut { message_id: mid }, at).await?;
-        store::log(&mut *tx, &q, EventKind::Relayed, Some(staff), None, at).await?;
+        store::log(&mut tx, &q, EventKind::Relayed, Some(staff), None, at).await?;
     }
     tx.commit().await?;
     bot.outbox_ready.notify_one();
@@ -478,7 +478,7 @@ pub async fn nudge_waiting(bot: &Bot, now: i64) -> anyhow::Result<usize> {
             Nudge::Remind => EventKind::Reminded,
             Nudge::Escalate => EventKind::Escalated,
         };
-        store::log(&mut *tx, &after, kind, None, None, now).await?;
+        store::log(&mut tx, &after, kind, None, None, now).await?;
         let effect = Effect::QuestionNudge {
             question_id: q.id,
             step: nudge.step(),

@@ -1,16 +1,16 @@
 //! Resources: keeping what a modal held (a draft), turning a draft and its themes into a new
 //! or edited resource, retiring one, finding them. Each change is saved with its effect on the
-//! posted embed and a line in the supervision log, in one transaction; the delivery worker
+//! posted embed and its journal entry (who acted, by id), in one transaction; the delivery worker
 //! then posts, edits or deletes the embed.
 
 use crate::bot::Bot;
 use crate::domain::effects::RESOURCE_PRIORITY;
+use crate::domain::journal::{Action, Actor, Entry, Subject};
 use crate::domain::resources::{
     self, parse_themes, ChangeError, Draft, FieldError, Fields, Resource, DRAFT_TTL_MS,
 };
-use crate::store::exchanges::{self, ExchangeKind, NewExchange};
 use crate::store::resources::{self as store, NewResource};
-use crate::store::{outbox, Tx};
+use crate::store::{journal, outbox, Tx};
 
 /// Why a resource action did not happen; each has its own prompt.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -109,10 +109,10 @@ pub async fn finish<S: AsRef<str>>(
         }
     };
     let (action, r) = match &finished {
-        Finished::Added(r) => ("resource_add", r),
-        Finished::Edited(r) => ("resource_edit", r),
+        Finished::Added(r) => (Action::ResourceAdded, r),
+        Finished::Edited(r) => (Action::ResourceEdited, r),
     };
-    log_action(&mut tx, bot, r, action, now).await?;
+    log_action(&mut tx, bot, r, user, action, now).await?;
     store::delete_draft(&mut *tx, draft_id).await?;
     tx.commit().await?;
     bot.outbox_ready.notify_one();
@@ -142,42 +142,31 @@ pub async fn retire(
         return Ok(Err(Refusal::ChangedMeanwhile(id)));
     }
     outbox::enqueue(&mut *tx, &effect, RESOURCE_PRIORITY, now).await?;
-    log_action(&mut tx, bot, &retired, "resource_retire", now).await?;
+    log_action(&mut tx, bot, &retired, staff, Action::ResourceRetired, now).await?;
     tx.commit().await?;
     bot.outbox_ready.notify_one();
     Ok(Ok(retired))
 }
 
-/// The supervision log's line for a staff action on a resource (who acted is not logged, like
-/// the alerts' staff actions: the resource row keeps its author and who retired it).
+/// The journal's entry for a staff action on a resource.
 async fn log_action(
     tx: &mut Tx,
     bot: &Bot,
     r: &Resource,
-    action: &str,
+    staff: u64,
+    action: Action,
     now: i64,
 ) -> anyhow::Result<()> {
-    let channel = bot
+    let mut entry = Entry::new(Some(r.guild_id), now, Actor::Staff(staff), action)
+        .about(Subject::Resource(r.id));
+    if let Some(channel) = bot
         .config
         .guild(r.guild_id)
         .and_then(|g| g.resources_channel)
-        .map(|c| c.0)
-        .unwrap_or(0);
-    let label = format!("staff:{action}");
-    exchanges::record(
-        &mut **tx,
-        &NewExchange {
-            guild_id: Some(r.guild_id),
-            channel_id: channel,
-            message_id: None,
-            author_pseudonym: &label,
-            kind: ExchangeKind::StaffAction,
-            severity: "none",
-            categories: "",
-            at: now,
-        },
-    )
-    .await?;
+    {
+        entry = entry.in_channel(channel.0);
+    }
+    journal::append(&mut **tx, &entry).await?;
     Ok(())
 }
 

@@ -5,9 +5,10 @@ use tracing::info;
 
 use crate::bot::Bot;
 use crate::domain::effects::Effect;
+use crate::domain::journal::{Action, Actor, Entry};
 use crate::safety::Severity;
 use crate::store::erasure::{self, Erased, RightsRequest};
-use crate::store::outbox;
+use crate::store::{journal, outbox};
 
 /// The JSON file of everything kept about `user`, pretty-printed; the request is logged.
 pub async fn export(
@@ -21,7 +22,11 @@ pub async fn export(
     let mut doc = erasure::gather(&mut tx, user, pseudonym.as_str()).await?;
     doc["generated_at"] = now.into();
     doc["retention_days"] = bot.config.retention_days.into();
+    doc["journal_retention_days"] = bot.config.journal_retention_days.into();
     erasure::log_request(&mut *tx, guild_id, RightsRequest::Export, now).await?;
+    // Journaled like the request itself: without who asked.
+    let entry = Entry::new(guild_id, now, Actor::Anonymous, Action::DataShown);
+    journal::append(&mut *tx, &entry).await?;
     tx.commit().await?;
     info!("data export built");
     Ok(serde_json::to_vec_pretty(&doc)?)
@@ -48,6 +53,9 @@ pub async fn forget(
         outbox::enqueue(&mut *tx, &effect, effect.priority(Severity::High), now).await?;
     }
     erasure::log_request(&mut *tx, guild_id, RightsRequest::Erasure, now).await?;
+    let entry = Entry::new(guild_id, now, Actor::Anonymous, Action::DataErased)
+        .note(format!("questions={}", erased.questions));
+    journal::append(&mut *tx, &entry).await?;
     tx.commit().await?;
     bot.outbox_ready.notify_one();
     info!(

@@ -1,9 +1,11 @@
-//! Retention: the supervision log, closed alerts and the texts of questions are erased after `privacy.retention_days`;
+//! Retention: closed alerts (with their excerpts) and the texts of questions are erased after
+//! `privacy.retention_days`, the journal's entries (no content) after
+//! `privacy.journal_retention_days`;
 //! finished outbox entries after a week, past scheduler runs after a month (the latest of each
 //! job is kept). Run hourly by the scheduler (see `jobs::scheduler`).
 
 use crate::bot::Bot;
-use crate::store::{alerts, exchanges, job_runs, outbox, questions};
+use crate::store::{alerts, job_runs, journal, outbox, questions};
 
 const DAY_MS: i64 = 86_400_000;
 /// Finished outbox entries are kept a week, for operators investigating a delivery.
@@ -14,7 +16,7 @@ const JOB_RUNS_KEEP_MS: i64 = 30 * DAY_MS;
 /// What one purge erased.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Purged {
-    pub exchanges: u64,
+    pub journal: u64,
     pub alerts: u64,
     pub outbox: u64,
     pub job_runs: u64,
@@ -25,14 +27,15 @@ pub struct Purged {
 pub async fn purge(bot: &Bot, now: i64) -> anyhow::Result<Purged> {
     let cutoff = now - i64::from(bot.config.retention_days) * DAY_MS;
     let mut tx = bot.db.begin().await?;
-    let exchanges = exchanges::purge_before(&mut *tx, cutoff).await?;
+    let journal_cutoff = now - i64::from(bot.config.journal_retention_days) * DAY_MS;
+    let journal = journal::purge_before(&mut *tx, journal_cutoff).await?;
     let alerts = alerts::purge_closed_before(&mut tx, cutoff).await?;
     let outbox = outbox::purge_finished_before(&mut *tx, now - OUTBOX_KEEP_MS).await?;
     let job_runs = job_runs::purge_before(&mut *tx, now - JOB_RUNS_KEEP_MS).await?;
     let questions = questions::purge_before(&mut tx, cutoff).await?;
     tx.commit().await?;
     Ok(Purged {
-        exchanges,
+        journal,
         alerts,
         outbox,
         job_runs,

@@ -123,7 +123,7 @@ async fn post_alert(bot: &Bot, rest: &Rest, alert_id: i64) -> Result<(), Failure
         msg = msg.add_embed(more);
     }
     let id = rest.create_message(channel, &msg).await?;
-    alert_store::set_delivered(bot.db.pool(), alert_id, channel, id, now_ms())
+    flows::alerts::delivered(bot, &a, channel, id, now_ms())
         .await
         .map_err(db_failure)?;
     info!(
@@ -235,7 +235,7 @@ pub async fn post_pack(
     let id = rest.create_message(channel, &msg).await?;
     let now = now_ms();
     for (a, _, _) in &loaded {
-        alert_store::set_delivered(bot.db.pool(), a.id, channel, id, now)
+        flows::alerts::delivered(bot, a, channel, id, now)
             .await
             .map_err(db_failure)?;
         info!(

@@ -23,14 +23,15 @@ fn render_everything(lang: Lang) -> Vec<String> {
     out.extend(Category::ALL.map(|c| category_label(lang, c)));
     out.extend(Outcome::ALL.map(|o| outcome_label(lang, o)));
     out.push(outcome_label(lang, Outcome::Efface));
-    out.push(rights_export_dm(lang, 365));
+    out.push(rights_export_dm(lang, 365, 1095));
     out.push(rights_export_sent(lang));
     out.push(rights_export_dm_closed(lang));
     out.push(rights_forget_confirm(lang));
     out.push(rights_forget_button(lang));
     out.push(rights_forget_done(lang));
-    out.push(rights_privacy(lang, 365));
+    out.push(rights_privacy(lang, 365, 1095));
     out.push(rights_alert_erased(lang, 4, Some(1)));
+    out.extend(super::journal::all_texts(lang));
     out.extend(command_description(lang, "mes-donnees"));
     out.extend(command_description(lang, "oubli"));
     out.extend(command_description(lang, "confidentialite"));

@@ -6,11 +6,14 @@ use super::text::user_mention;
 use super::{render, Lang};
 
 /// The DM that carries the file of a young person's data: what is kept and for how long.
-pub fn rights_export_dm(lang: Lang, retention_days: u32) -> String {
+pub fn rights_export_dm(lang: Lang, retention_days: u32, journal_days: u32) -> String {
     render(
         lang,
         &RIGHTS_EXPORT_DM,
-        &[("days", &retention_days.to_string())],
+        &[
+            ("days", &retention_days.to_string()),
+            ("journal_days", &journal_days.to_string()),
+        ],
     )
 }
 
@@ -40,11 +43,14 @@ pub fn rights_forget_done(lang: Lang) -> String {
 }
 
 /// `/confidentialite`: what the bot reads, keeps, for how long, who sees it, the rights.
-pub fn rights_privacy(lang: Lang, retention_days: u32) -> String {
+pub fn rights_privacy(lang: Lang, retention_days: u32, journal_days: u32) -> String {
     render(
         lang,
         &RIGHTS_PRIVACY,
-        &[("days", &retention_days.to_string())],
+        &[
+            ("days", &retention_days.to_string()),
+            ("journal_days", &journal_days.to_string()),
+        ],
     )
 }
 

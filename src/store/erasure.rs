@@ -4,7 +4,7 @@
 //! A young person appears in the store by id (`alerts.author_id`, `subject_id`, `target_id`,
 //! `flags.author_id`, `questions.asker_id`, `question_messages.author_id`,
 //! `resource_drafts.user_id`) or by keyed pseudonym (`alerts.author_pseudonym`,
-//! `questions.asker_pseudonym`, `exchanges.author_pseudonym`). Their texts are flag excerpts
+//! `questions.asker_pseudonym`, `journal.actor`). Their texts are flag excerpts
 //! (and their matches), question titles and relayed messages. The outbox holds only row ids,
 //! the channel cursors only channel ids, permanences and resources only staff.
 
@@ -149,23 +149,24 @@ pub async fn gather(tx: &mut Tx, user: u64, pseudonym: &str) -> anyhow::Result<V
             })).collect::<Vec<_>>(),
         }));
     }
-    let journal: Vec<(Option<i64>, i64, String, String, String, i64)> = sqlx::query_as(
-        "SELECT guild_id, channel_id, kind, severity, categories, created_at FROM exchanges \
-         WHERE author_pseudonym = $1 ORDER BY id",
-    )
-    .bind(pseudonym)
-    .fetch_all(&mut **tx)
-    .await?;
-    let journal: Vec<Value> = journal
+    let journal: Vec<Value> = super::journal::of_young(&mut **tx, pseudonym)
+        .await?
         .into_iter()
-        .map(|(guild, channel, kind, severity, categories, at)| {
+        .map(|logged| {
+            let e = logged.entry;
+            let (subject_kind, subject_id) = e.subject.columns();
             json!({
-                "guild_id": guild.map(|g| from_db(g).to_string()),
-                "channel_id": from_db(channel).to_string(),
-                "kind": kind,
-                "severity": severity,
-                "categories": categories,
-                "at": at,
+                "guild_id": e.guild_id.map(|g| g.to_string()),
+                "channel_id": e.channel_id.map(|c| c.to_string()),
+                "action": e.action.as_str(),
+                "subject": subject_kind,
+                "subject_id": subject_id.map(|id| match id {
+                    crate::domain::journal::SubjectId::Snowflake(s) => s.to_string(),
+                    crate::domain::journal::SubjectId::Number(n) => n.to_string(),
+                }),
+                "severity": e.detail.severity,
+                "categories": e.detail.categories,
+                "at": e.at,
             })
         })
         .collect();
@@ -301,10 +302,6 @@ pub async fn erase(tx: &mut Tx, user: u64, pseudonym: &str, now: i64) -> anyhow:
         .execute(&mut **tx)
         .await?;
     // The journal keeps its rows, as anonymous counts.
-    sqlx::query("UPDATE exchanges SET author_pseudonym = $1 WHERE author_pseudonym = $2")
-        .bind(ERASED)
-        .bind(pseudonym)
-        .execute(&mut **tx)
-        .await?;
+    super::journal::anonymise(&mut **tx, pseudonym).await?;
     Ok(erased)
 }

@@ -10,13 +10,14 @@ pub mod alerts;
 pub mod cursors;
 pub mod digest;
 pub mod erasure;
-pub mod exchanges;
 pub mod flags;
 pub mod guild_rules;
 pub mod ids;
 pub mod job_runs;
+pub mod journal;
 pub mod outbox;
 pub mod permanences;
+pub mod question_events;
 pub mod questions;
 pub mod resources;
 

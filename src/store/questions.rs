@@ -13,6 +13,8 @@ use crate::domain::questions::{Question, QuestionStatus, Way};
 mod messages;
 pub use messages::*;
 
+pub use super::question_events::{events_of, log, EventKind};
+
 const COLUMNS: &str = "id, version, guild_id, way, status, asker_pseudonym, asker_id, \
      source_message_id, channel_id, message_id, thread_id, ack_message_id, thread_generation, \
      title, taken_by, answered_by, closed_by, outcome, note, asked_at, taken_at, answered_at, \

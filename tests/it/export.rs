@@ -1,13 +1,17 @@
-//! `promeneur export`: the supervision log of one guild over a range of days, as CSV or JSON
-//! lines, without content; on SQLite and PostgreSQL, and through the binary.
+//! `promeneur export`: the journal of one guild over a range of the guild's days, as CSV or
+//! JSON lines, without content; on SQLite and PostgreSQL, and through the binary.
 
 use std::process::Command;
 
+use chrono_tz::Europe::Paris;
 use promeneur::domain::alerts::Outcome;
-use promeneur::export::{run, Format, Range};
+use promeneur::domain::journal::{Action as Journaled, Actor};
+use promeneur::export::{Format, Range};
 use promeneur::flows::alerts::{apply, Action};
+use promeneur::flows::export::export;
 use promeneur::flows::message::{handle, Handled, Incoming};
 use promeneur::flows::questions::ask_anonymous;
+use promeneur::store::{journal, Db};
 
 use crate::support::{each_backend, test_bot, TestDb, GUILD};
 
@@ -55,13 +59,32 @@ async fn some_activity(t: &TestDb) {
         .unwrap();
 }
 
+async fn run(
+    db: &Db,
+    guild: u64,
+    range: Range,
+    format: Format,
+    out: &mut Vec<u8>,
+) -> anyhow::Result<u64> {
+    export(
+        db,
+        guild,
+        range,
+        format,
+        Actor::Operator,
+        AT + 86_400_000 * 30,
+        out,
+    )
+    .await
+}
+
 #[tokio::test]
 async fn the_export_has_one_row_per_entry_no_content_and_young_people_as_pseudonyms() {
     each_backend(|t| async move {
         some_activity(&t).await;
         let bot = test_bot(&t, "");
         let pseudonym = bot.pseudonyms.pseudonym(YOUNG).as_str().to_owned();
-        let range = Range::parse("2026-03-10", "2026-03-10").unwrap();
+        let range = Range::parse("2026-03-10", "2026-03-10", Paris).unwrap();
         let mut out = Vec::new();
         let rows = run(&t.db, GUILD, range, Format::Jsonl, &mut out)
             .await
@@ -77,17 +100,17 @@ async fn the_export_has_one_row_per_entry_no_content_and_young_people_as_pseudon
             .map(|l| {
                 format!(
                     "{}:{}",
-                    l["source"].as_str().unwrap(),
-                    l["event"].as_str().unwrap()
+                    l["actor_kind"].as_str().unwrap(),
+                    l["action"].as_str().unwrap()
                 )
             })
             .collect();
         for expected in [
-            "exchange:message",
-            "alert:flagged",
-            "alert:taken",
-            "alert:closed",
-            "question:asked",
+            "young:message_scanned",
+            "young:alert_flagged",
+            "staff:alert_taken",
+            "staff:alert_closed",
+            "young:question_asked",
         ] {
             assert!(
                 events.contains(&expected.to_string()),
@@ -102,8 +125,12 @@ async fn the_export_has_one_row_per_entry_no_content_and_young_people_as_pseudon
             "young people only as pseudonyms"
         );
         assert!(text.contains(&pseudonym));
-        let closed = lines.iter().find(|l| l["event"] == "closed").unwrap();
-        assert_eq!(closed["staff_id"], STAFF.to_string());
+        let closed = lines
+            .iter()
+            .find(|l| l["action"] == "alert_closed")
+            .unwrap();
+        assert_eq!(closed["actor"], STAFF.to_string());
+        assert_eq!(closed["subject_kind"], "alert");
         assert_eq!(closed["outcome"], "oriente");
         assert!(closed["time"]
             .as_str()
@@ -112,7 +139,7 @@ async fn the_export_has_one_row_per_entry_no_content_and_young_people_as_pseudon
 
         // Another day, another guild: nothing.
         let mut out = Vec::new();
-        let none = Range::parse("2026-03-11", "2026-03-12").unwrap();
+        let none = Range::parse("2026-03-11", "2026-03-12", Paris).unwrap();
         assert_eq!(
             run(&t.db, GUILD, none, Format::Csv, &mut out)
                 .await
@@ -127,6 +154,53 @@ async fn the_export_has_one_row_per_entry_no_content_and_young_people_as_pseudon
         let mut out = Vec::new();
         assert_eq!(
             run(&t.db, 1, range, Format::Jsonl, &mut out).await.unwrap(),
+            0
+        );
+        // Every export is journaled: who (here the operator), the range and the rows.
+        assert_eq!(
+            journal::count(t.db.pool(), Some(GUILD), Journaled::ExportMade)
+                .await
+                .unwrap(),
+            2
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_days_are_the_guilds_days() {
+    each_backend(|t| async move {
+        let bot = test_bot(&t, "");
+        // 2026-03-09 23:30 UTC is already the 10th in Paris.
+        let late = AT - 12 * 3_600_000 - 1_800_000;
+        handle(
+            &bot,
+            &Incoming {
+                guild_id: Some(GUILD),
+                alert_guild_id: Some(GUILD),
+                channel_id: 42,
+                message_id: 5005,
+                author_id: YOUNG,
+                content: "salut",
+                at: late,
+                ..Incoming::default()
+            },
+        )
+        .await
+        .unwrap();
+        let mut out = Vec::new();
+        let tenth = Range::parse("2026-03-10", "2026-03-10", Paris).unwrap();
+        assert_eq!(
+            run(&t.db, GUILD, tenth, Format::Jsonl, &mut out)
+                .await
+                .unwrap(),
+            1
+        );
+        let ninth = Range::parse("2026-03-09", "2026-03-09", Paris).unwrap();
+        assert_eq!(
+            run(&t.db, GUILD, ninth, Format::Jsonl, &mut out)
+                .await
+                .unwrap(),
             0
         );
     })

@@ -10,6 +10,7 @@ mod export;
 mod flood;
 mod guild_rules;
 mod harassment;
+mod journal;
 mod motcle;
 mod permanences;
 mod permanences_e2e;

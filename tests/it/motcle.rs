@@ -73,6 +73,16 @@ async fn an_added_keyword_flags_the_next_message_and_a_removed_one_no_longer_doe
         .assert_no_message(Duration::from_millis(1000), is_alert)
         .await
         .unwrap();
+    // Both changes are in the journal, with who made them.
+    let journal = w.ask("nadia", "/journal").await;
+    let nadia = format!("<@{}>", w.sim.user_id("nadia").unwrap());
+    for change in ["a ajouté la règle n°1", "a retiré la règle n°1"] {
+        assert!(
+            journal.content.contains(&format!("{nadia} · {change}")),
+            "{change} in {}",
+            journal.content
+        );
+    }
     let list = w.ask("nadia", "/motcle liste").await;
     assert!(!list.content.contains(TERM), "{}", list.content);
     w.stop().await;

@@ -96,16 +96,16 @@ async fn overlapping_or_bad_slots_are_refused_and_nothing_is_saved() {
         // This week ends today (Sunday); next week has one Tuesday, the 8th: two slots.
         assert_eq!(listed.len(), 2);
         assert_eq!(
-            flow::retire(&bot, GUILD, 999, now).await.unwrap(),
+            flow::retire(&bot, GUILD, 999, 7, now).await.unwrap(),
             Err(PermanenceError::NotFound(999))
         );
-        flow::retire(&bot, GUILD, added.id, now)
+        flow::retire(&bot, GUILD, added.id, 7, now)
             .await
             .unwrap()
             .expect("retired");
         assert_eq!(flow::fortnight(&bot, GUILD, now).await.unwrap().len(), 1);
         assert_eq!(
-            flow::retire(&bot, GUILD, added.id, now).await.unwrap(),
+            flow::retire(&bot, GUILD, added.id, 7, now).await.unwrap(),
             Err(PermanenceError::NotFound(added.id))
         );
     })

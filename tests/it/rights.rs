@@ -158,6 +158,16 @@ async fn erasure_leaves_no_trace_of_the_young_person_in_any_table_and_is_idempot
         assert_eq!(erased.closed_alerts, vec![alert_id]);
         let left = traces(t.db.pool(), t.db.backend(), &needles).await;
         assert!(left.is_empty(), "traces left: {left:?}");
+        // The journal keeps her entries, as anonymous counts; the other young person's stay.
+        let entries = promeneur::store::journal::since(t.db.pool(), 0)
+            .await
+            .unwrap();
+        let anonymous = entries
+            .iter()
+            .filter(|l| l.entry.actor == promeneur::domain::journal::Actor::Anonymous)
+            .filter(|l| l.entry.action == promeneur::domain::journal::Action::MessageScanned)
+            .count();
+        assert_eq!(anonymous, 1, "her scanned message, counted anonymously");
         let closed = alerts::get(t.db.pool(), alert_id).await.unwrap().unwrap();
         assert_eq!(closed.status(), AlertStatus::Closed);
         assert_eq!(closed.state.outcome.map(|o| o.as_str()), Some("efface"));
@@ -296,6 +306,11 @@ async fn confidentialite_says_what_is_kept_and_aide_links_to_it() {
     let privacy = w.ask("sami", "/confidentialite").await;
     assert!(privacy.ephemeral);
     assert!(privacy.content.contains("365 jours"), "{}", privacy.content);
+    assert!(
+        privacy.content.contains("1095 jours"),
+        "{}",
+        privacy.content
+    );
     let help = w.ask("sami", "/aide").await;
     assert!(help.content.contains("/confidentialite"));
     w.stop().await;

@@ -3,10 +3,11 @@
 
 use promeneur::domain::alerts::{AlertStatus, Outcome, TransitionError};
 use promeneur::domain::effects::Effect;
+use promeneur::domain::journal::{Action as Logged, Actor};
 use promeneur::flows::alerts::{apply, Action, ActionError};
 use promeneur::flows::message::{handle, Handled, Incoming};
 use promeneur::safety::Category;
-use promeneur::store::{alerts, cursors, exchanges, flags, outbox};
+use promeneur::store::{alerts, cursors, flags, journal, outbox};
 
 use crate::support::{each_backend, test_bot, GUILD};
 
@@ -122,10 +123,19 @@ async fn a_harmless_message_is_logged_pseudonymised_without_content() {
         let bot = test_bot(&t, "");
         let h = handle(&bot, &msg(1, 777, HARMLESS, 1_000)).await.unwrap();
         assert_eq!(h, Handled::Logged);
-        let rows = exchanges::since(t.db.pool(), 0).await.unwrap();
+        let rows = journal::since(t.db.pool(), 0).await.unwrap();
         assert_eq!(rows.len(), 1);
-        assert!(!rows[0].author_pseudonym.contains("777"));
-        assert_eq!(rows[0].severity, "none");
+        let entry = &rows[0].entry;
+        assert_eq!(entry.action, Logged::MessageScanned);
+        let Actor::Young(pseudonym) = &entry.actor else {
+            panic!("a young person, as a pseudonym: {entry:?}")
+        };
+        assert!(!pseudonym.contains("777"));
+        assert_eq!(entry.detail.severity.as_deref(), Some("none"));
+        assert_eq!(entry.detail.note, None, "no content");
+        // Delivered again (a replay): journaled once.
+        handle(&bot, &msg(1, 777, HARMLESS, 1_000)).await.unwrap();
+        assert_eq!(journal::since(t.db.pool(), 0).await.unwrap().len(), 1);
         assert_eq!(outbox::stats(t.db.pool()).await.unwrap().pending, 0);
         assert_eq!(cursors::get(t.db.pool(), 42).await.unwrap(), Some(1));
     })
@@ -222,7 +232,7 @@ async fn a_promeneur_pressing_take_twice_gets_the_domain_answer_and_nothing_chan
             .unwrap();
         let first = first.unwrap_or_else(|e| panic!("take refused: {e}"));
         let pending = outbox::stats(t.db.pool()).await.unwrap().pending;
-        let logged = exchanges::since(t.db.pool(), 0).await.unwrap().len();
+        let logged = journal::since(t.db.pool(), 0).await.unwrap().len();
         // The same promeneur again: the domain says it changes nothing, and so it answers.
         let again = apply(&bot, g, alert_id, 5, Action::Take, 2_500)
             .await
@@ -232,9 +242,12 @@ async fn a_promeneur_pressing_take_twice_gets_the_domain_answer_and_nothing_chan
         assert_eq!(first.state.taken_at, Some(2_000));
         assert_eq!(first.next_escalation_at, None);
         assert_eq!(outbox::stats(t.db.pool()).await.unwrap().pending, pending);
+        assert_eq!(journal::since(t.db.pool(), 0).await.unwrap().len(), logged);
+        let taken = journal::since(t.db.pool(), 0).await.unwrap();
+        let taken = taken.last().map(|l| &l.entry).unwrap();
         assert_eq!(
-            exchanges::since(t.db.pool(), 0).await.unwrap().len(),
-            logged
+            (taken.action, &taken.actor),
+            (Logged::AlertTaken, &Actor::Staff(5))
         );
         // Someone else is told who holds it.
         let other = apply(&bot, g, alert_id, 6, Action::Take, 3_000)
@@ -280,10 +293,10 @@ async fn an_alert_of_another_guild_is_not_found() {
 }
 
 #[tokio::test]
-async fn retention_erases_old_exchanges_and_closed_alerts_but_keeps_open_ones() {
+async fn retention_erases_closed_alerts_then_later_the_journal_but_keeps_open_alerts() {
     each_backend(|t| async move {
         // `extra` lands inside the [privacy] table of the test configuration.
-        let bot = test_bot(&t, "retention_days = 30");
+        let bot = test_bot(&t, "retention_days = 30\njournal_retention_days = 60");
         let day = 86_400_000i64;
         let old = flagged(&bot, 10, 777, day).await;
         let open = flagged(&bot, 11, 778, day).await;
@@ -298,9 +311,15 @@ async fn retention_erases_old_exchanges_and_closed_alerts_but_keeps_open_ones() 
         let purged = promeneur::jobs::retention::purge(&bot, 40 * day)
             .await
             .unwrap();
-        // The two messages and the staff action that closed the alert.
-        assert_eq!(purged.exchanges, 3);
+        // The journal (no content) outlives the alert's excerpts.
+        assert_eq!(purged.journal, 0);
         assert_eq!(purged.alerts, 1);
+        let later = promeneur::jobs::retention::purge(&bot, 70 * day)
+            .await
+            .unwrap();
+        // The two messages, the two alerts flagged and the staff action that closed one.
+        assert_eq!(later.journal, 5);
+        assert!(journal::since(t.db.pool(), 0).await.unwrap().is_empty());
         assert!(alerts::get(t.db.pool(), old).await.unwrap().is_none());
         assert!(flags::of_alert(t.db.pool(), old).await.unwrap().is_empty());
         assert!(

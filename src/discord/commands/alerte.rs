@@ -70,8 +70,8 @@ pub async fn liste(ctx: Context<'_>) -> Result<(), Error> {
     let Some((gc, lang)) = staff_guard(ctx).await? else {
         return Ok(());
     };
-    let alerts = flow::list_open(ctx.data(), Some(gc.id.0)).await?;
     let now = now_ms();
+    let alerts = flow::list_open(ctx.data(), Some(gc.id.0), ctx.author().id.get(), now).await?;
     let cats: Vec<Vec<_>> = alerts
         .iter()
         .map(|a| a.categories.iter().copied().collect())

@@ -32,7 +32,9 @@ pub async fn mes_donnees(ctx: Context<'_>) -> Result<(), Error> {
     // Sent at once rather than through the outbox: the file is built from what is kept right
     // now, and storing it for a later delivery would keep one more copy of the very data; if
     // the DM fails, the young person is told here and can ask again.
-    let text = prompts::rights_export_dm(lang, ctx.data().config.retention_days);
+    let config = &ctx.data().config;
+    let text =
+        prompts::rights_export_dm(lang, config.retention_days, config.journal_retention_days);
     let answer = match send_file(ctx, text, file).await {
         Ok(()) => prompts::rights_export_sent(lang),
         Err(e) => {
@@ -98,6 +100,7 @@ pub async fn confidentialite(ctx: Context<'_>) -> Result<(), Error> {
             .content(prompts::rights_privacy(
                 lang,
                 ctx.data().config.retention_days,
+                ctx.data().config.journal_retention_days,
             ))
             .ephemeral(true),
     )

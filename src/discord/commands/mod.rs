@@ -4,6 +4,7 @@ pub mod aide;
 pub mod alerte;
 pub mod bilan;
 pub mod droits;
+pub mod journal;
 mod localize;
 pub mod motcle;
 pub mod permanence;
@@ -27,6 +28,8 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         droits::oubli(),
         droits::confidentialite(),
         bilan::bilan(),
+        journal::export(),
+        journal::journal(),
         motcle::motcle(),
     ];
     for c in &mut commands {

@@ -136,20 +136,21 @@ pub async fn retirer(ctx: Context<'_>, #[min = 1] numero: i64) -> Result<(), Err
     let Some((gc, lang)) = staff_guard(ctx).await? else {
         return Ok(());
     };
-    let text = match flow::retire(ctx.data(), gc.id.0, numero, now_ms()).await? {
-        Ok(slot) => prompts::permanence_removed(
-            lang,
-            &prompts::SlotText {
-                id: slot.id,
-                weekday: slot.weekday,
-                start: slot.start,
-                end: slot.end,
-                promeneur: slot.promeneur_id,
-                location: slot.location.as_deref(),
-            },
-        ),
-        Err(e) => prompts::permanence_error(lang, &e),
-    };
+    let text =
+        match flow::retire(ctx.data(), gc.id.0, numero, ctx.author().id.get(), now_ms()).await? {
+            Ok(slot) => prompts::permanence_removed(
+                lang,
+                &prompts::SlotText {
+                    id: slot.id,
+                    weekday: slot.weekday,
+                    start: slot.start,
+                    end: slot.end,
+                    promeneur: slot.promeneur_id,
+                    location: slot.location.as_deref(),
+                },
+            ),
+            Err(e) => prompts::permanence_error(lang, &e),
+        };
     reply(ctx, text).await
 }
 

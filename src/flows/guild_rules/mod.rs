@@ -16,8 +16,9 @@ use tracing::{info, warn};
 
 use crate::bot::Bot;
 use crate::domain::guild_rules::{self as domain, same_term, GuildRule, NewRule, Status};
+use crate::domain::journal::{Action, Actor, Entry, Subject};
 use crate::safety::Scan;
-use crate::store::{guild_rules as store, Db};
+use crate::store::{guild_rules as store, journal, Db, Tx};
 
 pub use live::{GuildSet, LiveRules};
 
@@ -56,6 +57,7 @@ pub async fn add(
     let mut tx = bot.db.begin().await?;
     let id = store::insert(&mut *tx, guild_id, rule, Status::Active, by, now).await?;
     store::bump_version(&mut *tx, guild_id).await?;
+    journal_change(&mut tx, guild_id, by, Action::RuleAdded, id, rule, now).await?;
     tx.commit().await?;
     refresh_guild(bot, guild_id).await?;
     Ok(Added::Saved(id))
@@ -84,9 +86,30 @@ pub async fn confirm(
         return Ok(None);
     }
     store::bump_version(&mut *tx, guild_id).await?;
+    let (by, added) = (rule.added_by, Action::RuleAdded);
+    journal_change(&mut tx, guild_id, by, added, id, &rule.rule, now).await?;
     tx.commit().await?;
     refresh_guild(bot, guild_id).await?;
     Ok(Some(rule))
+}
+
+/// The journal's entry for a change of the guild's active rules, in its transaction: who, the
+/// rule's number, category and severity (the term stays in `guild_rules`).
+async fn journal_change(
+    tx: &mut Tx,
+    guild_id: u64,
+    by: u64,
+    action: Action,
+    id: i64,
+    rule: &NewRule,
+    now: i64,
+) -> anyhow::Result<()> {
+    let entry = Entry::new(Some(guild_id), now, Actor::Staff(by), action)
+        .about(Subject::Rule(id))
+        .severity(rule.severity.as_str())
+        .categories(rule.category.as_str());
+    journal::append(&mut **tx, &entry).await?;
+    Ok(())
 }
 
 /// Removes the guild's active rule for `term` (a term compared by its normalised text, a
@@ -115,6 +138,16 @@ pub async fn remove(
         return Ok(None);
     }
     store::bump_version(&mut *tx, guild_id).await?;
+    journal_change(
+        &mut tx,
+        guild_id,
+        by,
+        Action::RuleRemoved,
+        rule.id,
+        &rule.rule,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     refresh_guild(bot, guild_id).await?;
     Ok(Some(rule))

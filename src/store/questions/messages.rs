@@ -1,10 +1,9 @@
-//! What was said in the private and anonymous questions (relayed texts, each way) and the
-//! questions' supervision log (events, no content).
+//! What was said in the private and anonymous questions (relayed texts, each way). The
+//! questions' log of events is `store::question_events`.
 
 use anyhow::Context as _;
 use sqlx::{Any, Executor, FromRow};
 
-use crate::domain::questions::Question;
 use crate::store::ids::{from_db, to_db};
 
 /// Which way a relayed text goes.
@@ -142,76 +141,4 @@ where
         .execute(ex)
         .await?;
     Ok(())
-}
-
-/// One line of the questions' supervision log.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum EventKind {
-    Asked,
-    Taken,
-    Answered,
-    Relayed,
-    Closed,
-    Reminded,
-    Escalated,
-}
-
-impl EventKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EventKind::Asked => "asked",
-            EventKind::Taken => "taken",
-            EventKind::Answered => "answered",
-            EventKind::Relayed => "relayed",
-            EventKind::Closed => "closed",
-            EventKind::Reminded => "reminded",
-            EventKind::Escalated => "escalated",
-        }
-    }
-}
-
-/// Appends to the log: staff by id, young people never; `detail` is a channel, a delay in
-/// milliseconds or an outcome, never a text.
-pub async fn log<'e, E>(
-    ex: E,
-    q: &Question,
-    kind: EventKind,
-    actor: Option<u64>,
-    detail: Option<&str>,
-    at: i64,
-) -> anyhow::Result<()>
-where
-    E: Executor<'e, Database = Any>,
-{
-    sqlx::query(
-        "INSERT INTO question_events (question_id, guild_id, kind, way, actor_id, detail, at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(q.id)
-    .bind(to_db(q.guild_id))
-    .bind(kind.as_str())
-    .bind(q.way.as_str())
-    .bind(actor.map(to_db))
-    .bind(detail)
-    .bind(at)
-    .execute(ex)
-    .await?;
-    Ok(())
-}
-
-/// The log's kinds for one question, in order (for tests and the digest).
-pub async fn events_of<'e, E>(
-    ex: E,
-    question_id: i64,
-) -> anyhow::Result<Vec<(String, Option<String>)>>
-where
-    E: Executor<'e, Database = Any>,
-{
-    let rows: Vec<(String, Option<String>)> = sqlx::query_as(
-        "SELECT kind, detail FROM question_events WHERE question_id = $1 ORDER BY id",
-    )
-    .bind(question_id)
-    .fetch_all(ex)
-    .await?;
-    Ok(rows)
 }
