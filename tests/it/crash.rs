@@ -10,11 +10,11 @@ use promeneur::sandbox::demo_config_toml;
 const WORRYING: &str = "je veux mourir, ce soir je prends toutes mes boites de dolipranes";
 
 /// The bot process, killed when dropped so a failing test leaves nothing running.
-struct BotProcess(Child);
+pub(crate) struct BotProcess(Child);
 
 impl BotProcess {
     /// SIGKILL: no shutdown, nothing recorded.
-    fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
@@ -27,6 +27,11 @@ impl Drop for BotProcess {
 }
 
 fn spawn_bot(config: &std::path::Path) -> BotProcess {
+    spawn_bot_with(config, &[])
+}
+
+/// `promeneur run --config CONFIG ARGS...`, with none of the bot's variables inherited.
+pub(crate) fn spawn_bot_with(config: &std::path::Path, args: &[&str]) -> BotProcess {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_promeneur"));
     for var in [
         "DISCORD_TOKEN",
@@ -39,7 +44,11 @@ fn spawn_bot(config: &std::path::Path) -> BotProcess {
     cmd.arg("run")
         .arg("--config")
         .arg(config)
-        .env("RUST_LOG", "warn")
+        .args(args)
+        .env(
+            "RUST_LOG",
+            std::env::var("BOT_LOG").unwrap_or_else(|_| "warn".into()),
+        )
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
