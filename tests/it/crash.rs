@@ -20,6 +20,24 @@ impl BotProcess {
     }
 }
 
+impl BotProcess {
+    /// SIGTERM, as systemd stops a unit, then waits (up to 30 s) for the process to exit.
+    pub(crate) async fn terminate(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.0.id().to_string())
+            .status();
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the bot did not stop within 30 s of SIGTERM");
+    }
+}
+
 impl Drop for BotProcess {
     fn drop(&mut self) {
         self.kill();

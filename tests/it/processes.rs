@@ -158,6 +158,15 @@ async fn two_processes_on_postgresql_alert_a_burst_exactly_once_when_one_is_kill
         "each worrying message alerted exactly once: {counts:?}"
     );
     // (Alerts due together may share a message, packed: counted per young person above.)
+    // Each young person got one helpline card, too.
+    for i in 0..YOUNG {
+        let dm = format!("dm:jeune{i:02}");
+        let cards = sim
+            .messages(&dm)
+            .map(|m| m.iter().filter(|m| m.content.contains("3114")).count())
+            .unwrap_or(0);
+        assert_eq!(cards, 1, "helpline cards in {dm}");
+    }
     second.kill();
     sim.assert_no_violations();
 }
@@ -281,5 +290,121 @@ async fn two_sharded_processes_each_receive_only_their_own_guilds() {
     for mut p in processes {
         p.kill();
     }
+    sim.assert_no_violations();
+}
+
+#[tokio::test]
+async fn without_shard_settings_one_process_runs_the_count_discord_recommends() {
+    let sim = Sim::builder()
+        .guild(sharded_guild("nord", 0))
+        .guild(sharded_guild("sud", 1))
+        .wait_timeout(Duration::from_secs(30))
+        .launch()
+        .await
+        .unwrap();
+    sim.set_recommended_shards(2);
+    let (nord, sud) = (sim.guild_id("nord").unwrap(), sim.guild_id("sud").unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("bot.db").display());
+    let text = sharded_config(&sim, &url, &[("nord", nord), ("sud", sud)]);
+    let config = promeneur::config::Config::from_toml_str(
+        &text,
+        "test.toml",
+        &promeneur::config::Env::default(),
+    )
+    .unwrap();
+    let bot = promeneur::sandbox::RunningBot::start(config).await.unwrap();
+    // Two sessions, one per shard (serenity starts them a few seconds apart).
+    sim.wait_gateway(|s| s.identifies >= 2).await.unwrap();
+    sim.user("jeune-nord")
+        .post("#discussion-nord", WORRYING)
+        .unwrap();
+    sim.user("jeune-sud")
+        .post("#discussion-sud", WORRYING)
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while ["nord", "sud"].iter().any(|name| {
+        sim.messages(&format!("#alertes-{name}"))
+            .unwrap()
+            .is_empty()
+    }) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "an alert is missing after 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(sim.gateway_stats().identifies, 2, "one session per shard");
+    bot.stop().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_rolling_restart_of_two_processes_misses_no_alert() {
+    let Some(admin_url) = std::env::var(PG_VAR).ok().filter(|v| !v.is_empty()) else {
+        eprintln!("skipped: {PG_VAR} is not set");
+        return;
+    };
+    let db = PgDatabase::create(&admin_url).await;
+    let mut guild = demo_guild();
+    for i in 0..YOUNG {
+        guild = guild.member(&format!("jeune{i:02}"), &[]);
+    }
+    let sim = Sim::builder()
+        .guild(guild)
+        .wait_timeout(Duration::from_secs(60))
+        .launch()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("promeneur.toml");
+    std::fs::write(&config, demo_config_toml(&sim, &db.url, "").unwrap()).unwrap();
+    let mut a = spawn_bot_with(&config, &[]);
+    sim.wait_gateway(|s| s.identifies >= 1).await.unwrap();
+    let mut b = spawn_bot_with(&config, &[]);
+    sim.wait_gateway(|s| s.identifies >= 2).await.unwrap();
+    sim.wait_command("alerte").await.unwrap();
+
+    // Messages keep coming while each process in turn is stopped (SIGTERM) and started again.
+    let mut next = 0;
+    let mut post = |n: usize| {
+        for _ in 0..n {
+            sim.user(&format!("jeune{next:02}"))
+                .post("#discussion", WORRYING)
+                .unwrap();
+            next += 1;
+        }
+    };
+    post(4);
+    a.terminate().await;
+    post(4);
+    a = spawn_bot_with(&config, &[]);
+    sim.wait_gateway(|s| s.identifies >= 3).await.unwrap();
+    post(4);
+    b.terminate().await;
+    post(4);
+    b = spawn_bot_with(&config, &[]);
+    sim.wait_gateway(|s| s.identifies >= 4).await.unwrap();
+    post(YOUNG - 16);
+
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let counts = alerts_per_person(&sim, &sim.messages("#alertes-promeneurs").unwrap());
+        if counts.values().all(|n| *n >= 1) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "alerts missing after 60 s: {counts:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let counts = alerts_per_person(&sim, &sim.messages("#alertes-promeneurs").unwrap());
+    assert!(
+        counts.values().all(|n| *n == 1),
+        "each worrying message alerted exactly once: {counts:?}"
+    );
+    a.kill();
+    b.kill();
     sim.assert_no_violations();
 }
