@@ -44,6 +44,8 @@ impl App {
             }
         }
         let bot = Arc::new(Bot::new(Arc::new(config), db, Arc::new(rules), pseudonyms));
+        // The guilds' own rules are in place before the first message (then polled).
+        crate::flows::guild_rules::refresh(&bot).await?;
         Ok(App { bot, token })
     }
 
@@ -107,10 +109,15 @@ impl App {
     }
 }
 
-/// The shipped rules plus the network's own directory, if configured.
+/// The shipped rules plus the network's own directory, if configured, with the second look
+/// when `rules.second_look` asks for it.
 pub fn load_rules(config: &Config) -> anyhow::Result<RuleSet> {
     let dirs: Vec<_> = config.rules_dir.iter().cloned().collect();
-    RuleSet::load(true, &dirs).map_err(|e| anyhow::anyhow!("{e}"))
+    let rules = RuleSet::load(true, &dirs).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let model = config
+        .second_look
+        .then(|| std::sync::Arc::new(crate::safety::second_look::SecondLook::builtin()));
+    Ok(rules.with_second_look(model))
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

@@ -16,6 +16,8 @@ pub struct Bot {
     pub config: Arc<Config>,
     pub db: Db,
     pub rules: Arc<RuleSet>,
+    /// Each guild's own rules (`/motcle`), compiled apart and swapped in while running.
+    pub guild_rules: crate::flows::guild_rules::LiveRules,
     pub pseudonyms: PseudonymKey,
     pub escalation: EscalationPolicy,
     pub burst: BurstPolicy,
@@ -41,6 +43,19 @@ impl Bot {
         }
     }
 
+    /// Scans a message with the shipped rules and, for a guild, its own rules: flagged when
+    /// either flags.
+    pub fn scan(&self, guild_id: Option<u64>, text: &str) -> crate::safety::Scan {
+        let mut scan = self.rules.scan(text);
+        if let Some(rules) = guild_id
+            .and_then(|g| self.guild_rules.get(g))
+            .and_then(|set| set.rules.as_ref().map(|r| r.scan(text)))
+        {
+            scan.merge(rules);
+        }
+        scan
+    }
+
     pub fn new(config: Arc<Config>, db: Db, rules: Arc<RuleSet>, pseudonyms: PseudonymKey) -> Bot {
         let escalation = config.alerts.escalation.clone();
         let burst = BurstPolicy {
@@ -50,6 +65,7 @@ impl Bot {
             config,
             db,
             rules,
+            guild_rules: Default::default(),
             pseudonyms,
             escalation,
             burst,

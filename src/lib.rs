@@ -6,6 +6,7 @@
 //! "Architecture" section says where each feature goes.
 pub mod app;
 pub mod bot;
+pub mod chart;
 pub mod config;
 pub mod discord;
 pub mod domain;

@@ -52,6 +52,9 @@ enum Command {
         /// Explain each decision for humans instead of JSON.
         #[arg(long)]
         explain: bool,
+        /// Also apply the second look (a learned model over the rules' answer; see README).
+        #[arg(long)]
+        second_look: bool,
     },
     /// Print one guild's weekly digest (questions, alerts, resources, permanences, trend).
     Digest {
@@ -73,6 +76,11 @@ enum Command {
         #[arg(long)]
         script: Option<PathBuf>,
     },
+    /// Keyword rules a guild's coordinators added from Discord (/motcle).
+    Rules {
+        #[command(subcommand)]
+        action: RulesCommand,
+    },
     /// Export a guild's supervision log (no content, young people as pseudonyms) to stdout.
     Export {
         /// The guild's Discord id.
@@ -87,6 +95,16 @@ enum Command {
         /// csv or jsonl.
         #[arg(long, default_value = "csv")]
         format: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum RulesCommand {
+    /// Print a guild's active added rules as a rule file in the shipped format (rules/fr.toml).
+    Export {
+        /// The guild's Discord id.
+        #[arg(long)]
+        guild: u64,
     },
 }
 
@@ -119,6 +137,7 @@ fn real_main(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             rules,
             explain,
+            second_look,
         } => {
             if format != "jsonl" {
                 anyhow::bail!("--format: unknown format `{format}` (expected jsonl)");
@@ -126,6 +145,7 @@ fn real_main(cli: Cli) -> anyhow::Result<ExitCode> {
             let opts = promeneur::scan::ScanOptions {
                 rules_dir: rules,
                 explain,
+                second_look,
             };
             let stdin = std::io::stdin().lock();
             let stdout = std::io::BufWriter::new(std::io::stdout().lock());
@@ -222,6 +242,20 @@ fn real_main(cli: Cli) -> anyhow::Result<ExitCode> {
                 tracing::info!(rows, "export written");
                 anyhow::Ok(())
             })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Rules {
+            action: RulesCommand::Export { guild },
+        } => {
+            let config = load()?;
+            let text = runtime()?.block_on(async {
+                let db = promeneur::store::Db::connect(&config.database_url).await?;
+                db.migrate().await?;
+                let text = promeneur::flows::guild_rules::export(&db, guild).await;
+                db.close().await;
+                text
+            })?;
+            print!("{text}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Run {

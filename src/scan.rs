@@ -22,6 +22,8 @@ pub struct ScanOptions {
     pub rules_dir: Option<PathBuf>,
     /// Print a human-readable explanation instead of JSON Lines.
     pub explain: bool,
+    /// Attach the second look (the learned model over the rules' answer).
+    pub second_look: bool,
 }
 
 #[derive(Serialize)]
@@ -51,6 +53,10 @@ pub fn run(opts: &ScanOptions, mut input: impl BufRead, mut output: impl Write) 
             .with_context(|| format!("loading rules from {}", dir.display()))?,
         None => RuleSet::builtin().context("loading the shipped rules")?,
     };
+    let model = opts
+        .second_look
+        .then(|| std::sync::Arc::new(crate::safety::second_look::SecondLook::builtin()));
+    let rules = rules.with_second_look(model);
     let mut raw = Vec::new();
     let mut line_no = 0usize;
     loop {
@@ -202,6 +208,7 @@ mod tests {
         let opts = ScanOptions {
             rules_dir: None,
             explain,
+            second_look: false,
         };
         run(&opts, input, &mut out).unwrap();
         String::from_utf8(out).unwrap()

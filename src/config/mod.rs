@@ -61,6 +61,9 @@ pub struct Config {
     pub pseudonym_key: Option<Secret>,
     pub retention_days: u32,
     pub rules_dir: Option<PathBuf>,
+    /// Attach the detection's second look (a learned model over the rules' answer; off by
+    /// default, see the README's quality table).
+    pub second_look: bool,
     pub alerts: AlertsConfig,
     /// When a question nobody answered is reminded, then escalated.
     pub questions: WaitPolicy,
@@ -339,6 +342,7 @@ impl Config {
             pseudonym_key: pseudonym_key.map(|(k, _)| k),
             retention_days,
             rules_dir: raw.rules.extra_dir,
+            second_look: raw.rules.second_look.unwrap_or(false),
             alerts: AlertsConfig {
                 escalation,
                 burst_window,

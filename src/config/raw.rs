@@ -35,6 +35,7 @@ pub(super) struct RawPrivacy {
 #[serde(deny_unknown_fields)]
 pub(super) struct RawRules {
     pub(super) extra_dir: Option<PathBuf>,
+    pub(super) second_look: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

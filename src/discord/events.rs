@@ -64,6 +64,9 @@ pub async fn handle(
                     if c.data.custom_id.starts_with("rights:") {
                         return commands::droits::on_component(ctx, bot, c).await;
                     }
+                    if c.data.custom_id.starts_with("motcle:") {
+                        return commands::motcle::on_component(ctx, bot, c).await;
+                    }
                     commands::alerte::on_component(ctx, bot, c).await?;
                     commands::ressource::on_component(ctx, bot, c).await
                 };
@@ -105,10 +108,15 @@ async fn on_message(
         .member
         .as_ref()
         .map(|pm| pm.roles.iter().map(|r| r.get()).collect());
+    let place = match guild_id.and_then(|g| bot.config.guild(g)) {
+        Some(gc) => Some(place(ctx, gc, m.channel_id.get(), m.author.id.get(), roles).await),
+        None if guild_id.is_some() => return, // a guild this process does not serve
+        None => None,
+    };
     if !edit {
-        let handled = match guild_id {
-            None => questions::on_dm(ctx, bot, m).await,
-            Some(g) => questions::on_guild_message(ctx, bot, m, g, roles.clone()).await,
+        let handled = match (guild_id, place) {
+            (Some(g), Some(place)) => questions::on_guild_message(ctx, bot, m, g, place).await,
+            _ => questions::on_dm(ctx, bot, m).await,
         };
         match handled {
             // A DM that became a private question is scanned once relayed into its staff
@@ -138,7 +146,7 @@ async fn on_message(
         m.channel_id.get(),
         m.id.get(),
         m.author.id.get(),
-        roles,
+        place,
         &m.content,
         edit,
         at,
@@ -159,6 +167,12 @@ async fn on_update(ctx: &serenity::Context, bot: &Bot, e: &MessageUpdateEvent) {
         .as_ref()
         .and_then(|m| m.as_ref())
         .map(|pm| pm.roles.iter().map(|r| r.get()).collect());
+    let guild_id = e.guild_id.map(|g| g.get());
+    let place = match guild_id.and_then(|g| bot.config.guild(g)) {
+        Some(gc) => Some(place(ctx, gc, e.channel_id.get(), author.id.get(), roles).await),
+        None if guild_id.is_some() => return, // a guild this process does not serve
+        None => None,
+    };
     let at = e
         .edited_timestamp
         .map(|t| t.timestamp_millis())
@@ -179,11 +193,11 @@ async fn on_update(ctx: &serenity::Context, bot: &Bot, e: &MessageUpdateEvent) {
     scan(
         ctx,
         bot,
-        e.guild_id.map(|g| g.get()),
+        guild_id,
         e.channel_id.get(),
         e.id.get(),
         author.id.get(),
-        roles,
+        place,
         content,
         true,
         at,
@@ -217,27 +231,24 @@ async fn scan(
     channel_id: u64,
     message_id: u64,
     author_id: u64,
-    roles: Option<Vec<u64>>,
+    place: Option<Place>,
     content: &str,
     edit: bool,
     at: i64,
     people: People,
 ) {
-    let alert_guild_id = match guild_id {
-        Some(g) => {
+    let alert_guild_id = match (guild_id, place) {
+        (Some(g), Some(place)) => {
             let Some(gc) = bot.config.guild(g) else {
-                return; // a guild this process does not serve
-            };
-            let parent = thread_parent(ctx, g, channel_id).await;
-            if !gc.watched_channels.covers(channel_id, parent) {
                 return;
-            }
-            if is_staff(ctx, gc, author_id, roles).await {
+            };
+            if place.staff || !gc.watched_channels.covers(channel_id, place.parent) {
                 return;
             }
             Some(g)
         }
-        None => home_guild(ctx, bot, author_id),
+        (Some(_), None) => return, // a guild this process does not serve
+        (None, _) => home_guild(ctx, bot, author_id),
     };
     let incoming = Incoming {
         guild_id,
@@ -258,13 +269,32 @@ async fn scan(
     }
 }
 
+/// Where a guild message was written and whether its author is staff: looked up once per
+/// message, for the questions and for the scan.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Place {
+    /// The channel's parent: a thread's channel, a channel's category.
+    pub parent: Option<u64>,
+    /// The author holds a staff role.
+    pub staff: bool,
+}
+
+async fn place(
+    ctx: &serenity::Context,
+    gc: &GuildConfig,
+    channel_id: u64,
+    author_id: u64,
+    roles: Option<Vec<u64>>,
+) -> Place {
+    Place {
+        parent: thread_parent(ctx, gc.id.0, channel_id).await,
+        staff: is_staff(ctx, gc, author_id, roles).await,
+    }
+}
+
 /// The parent of a channel: a thread's channel, a channel's category (from the cache, else one
 /// REST read).
-pub(super) async fn thread_parent(
-    ctx: &serenity::Context,
-    guild_id: u64,
-    channel_id: u64,
-) -> Option<u64> {
+async fn thread_parent(ctx: &serenity::Context, guild_id: u64, channel_id: u64) -> Option<u64> {
     let id = serenity::ChannelId::new(channel_id);
     let cached = ctx
         .cache
@@ -286,7 +316,7 @@ pub(super) async fn thread_parent(
 
 /// Whether the author holds a staff role: from the message when it carries the member, else the
 /// cache, else one REST read. Unknown counts as not staff, so a young person is never missed.
-pub(super) async fn is_staff(
+async fn is_staff(
     ctx: &serenity::Context,
     gc: &GuildConfig,
     author_id: u64,

@@ -15,7 +15,7 @@ use crate::flows::questions::{self as flow, OpenAsked};
 use crate::outbound::render::lang_for;
 use crate::prompts;
 
-use super::events::{is_staff, thread_parent};
+use super::events::Place;
 
 /// What a message was, for questions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +35,7 @@ pub async fn on_guild_message(
     bot: &Bot,
     m: &Message,
     guild_id: u64,
-    roles: Option<Vec<u64>>,
+    place: Place,
 ) -> anyhow::Result<Seen> {
     let Some(gc) = bot.config.guild(guild_id) else {
         return Ok(Seen::Other);
@@ -46,7 +46,7 @@ pub async fn on_guild_message(
     let channel = m.channel_id.get();
     let top_level = gc.question_channels.iter().any(|c| c.0 == channel);
     if top_level {
-        if is_staff(ctx, gc, m.author.id.get(), roles).await {
+        if place.staff {
             return Ok(Seen::Other); // staff announcements are not questions
         }
         if m.content.trim().is_empty() {
@@ -72,12 +72,11 @@ pub async fn on_guild_message(
         flow::open_public(bot, &asked).await?;
         return Ok(Seen::Question);
     }
-    let parent = thread_parent(ctx, guild_id, channel).await;
-    let in_question_thread = parent.is_some_and(|p| {
+    let in_question_thread = place.parent.is_some_and(|p| {
         gc.question_channels.iter().any(|c| c.0 == p)
             || gc.private_questions_channel.is_some_and(|c| c.0 == p)
     });
-    if in_question_thread && is_staff(ctx, gc, m.author.id.get(), roles).await {
+    if in_question_thread && place.staff {
         flow::staff_wrote(
             bot,
             channel,

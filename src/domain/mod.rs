@@ -4,6 +4,7 @@ pub mod alerts;
 pub mod categories;
 pub mod digest;
 pub mod effects;
+pub mod guild_rules;
 pub mod helpline;
 pub mod permanences;
 pub mod pseudonym;

@@ -5,7 +5,7 @@
 use chrono_tz::Tz;
 
 use crate::config::Config;
-use crate::domain::digest::{summarise, Digest, IsoWeek, Trend, TREND_WEEKS};
+use crate::domain::digest::{summarise, ChartData, Digest, IsoWeek, Trend, TREND_WEEKS};
 use crate::domain::effects::Effect;
 use crate::domain::permanences::local_date;
 use crate::prompts::digest_markdown;
@@ -25,6 +25,7 @@ pub async fn build(
     let (_, end) = week.bounds(tz);
     let facts = digest_store::week_facts(db.pool(), guild_id, week, tz, now).await?;
     let summary = summarise(&facts, now);
+    let chart = ChartData::of(&facts, tz);
     let mut previous = Vec::new();
     let mut earlier = week;
     for _ in 0..TREND_WEEKS {
@@ -44,6 +45,7 @@ pub async fn build(
         partial: now < end,
         summary,
         trend,
+        chart,
     })
 }
 

@@ -56,7 +56,7 @@ pub enum Handled {
 #[instrument(skip_all, fields(channel = m.channel_id, message = m.message_id, edit = m.edit))]
 pub async fn handle(bot: &Bot, m: &Incoming<'_>) -> anyhow::Result<Handled> {
     let started = std::time::Instant::now();
-    let scan = bot.rules.scan(m.content);
+    let scan = bot.scan(m.alert_guild_id.or(m.guild_id), m.content);
     let partner = bot
         .conversations
         .note(m.channel_id, m.author_id, m.at, m.edit);

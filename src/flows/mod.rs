@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod conversations;
 pub mod digest;
 pub mod escalation;
+pub mod guild_rules;
 pub mod helpline;
 pub mod message;
 pub mod permanences;

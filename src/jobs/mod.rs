@@ -22,6 +22,9 @@ const QUESTIONS_EVERY: Duration = Duration::from_secs(1);
 /// How often the permanences are looked at (announcements, the week's scheduled events):
 /// slots are set to the minute; a second keeps announcements on time.
 const PERMANENCES_EVERY: Duration = Duration::from_secs(1);
+/// How often every guild's rules version is polled: a rule changed from Discord in another
+/// process sharing the database is in place within this delay (and the compile's few ms).
+const GUILD_RULES_EVERY: Duration = Duration::from_secs(1);
 /// How often retention runs.
 const RETENTION_EVERY: Duration = Duration::from_secs(3600);
 
@@ -64,6 +67,19 @@ pub fn scheduler(bot: Arc<Bot>, clock: Arc<dyn Clock>) -> Scheduler {
             let enqueued = enqueued.clone();
             async move {
                 flows::permanences::sync(&bot, run.now_ms, &enqueued).await?;
+                Ok(())
+            }
+        },
+    ));
+    // Unrecorded: each process keeps its own compiled sets current.
+    let b = bot.clone();
+    scheduler.add(Job::every_tick(
+        "guild_rules",
+        Schedule::Every(GUILD_RULES_EVERY),
+        move |_run| {
+            let bot = b.clone();
+            async move {
+                flows::guild_rules::refresh(&bot).await?;
                 Ok(())
             }
         },

@@ -1,8 +1,10 @@
 //! Posting a guild's weekly digest to its coordination channel, with the numbers as they stand
-//! at delivery (an entry retried an hour later shows the answers given meanwhile).
+//! at delivery (an entry retried an hour later shows the answers given meanwhile), and its
+//! chart attached as a PNG drawn from those same numbers. The entry stores only the week; a
+//! retry draws the chart again and sends the same nonce, so Discord keeps one message.
 
-use poise::serenity_prelude::{CreateAllowedMentions, CreateMessage, Nonce};
-use tracing::info;
+use poise::serenity_prelude::{CreateAllowedMentions, CreateAttachment, CreateMessage, Nonce};
+use tracing::{info, warn};
 
 use super::execute::{db_failure, Failure};
 use super::rest::Rest;
@@ -48,7 +50,22 @@ pub(super) async fn post(bot: &Bot, rest: &Rest, guild_id: u64, week: &str) -> R
         )))
         .enforce_nonce(true)
         .allowed_mentions(CreateAllowedMentions::new());
-    rest.create_message(channel.0, &msg).await?;
+    // The text goes out even if the chart cannot be drawn: the numbers matter most.
+    let labels = prompts::digest_chart_labels(gc.language, &digest);
+    match crate::chart::render_png(&digest.chart, &labels) {
+        Ok(png) => {
+            let file = CreateAttachment::bytes(
+                png,
+                prompts::digest_chart_file_name(gc.language, &digest.week),
+            );
+            rest.create_message_with_files(channel.0, &msg, &[file])
+                .await?;
+        }
+        Err(e) => {
+            warn!(guild_id, %week, error = %format!("{e:#}"), "digest chart not drawn");
+            rest.create_message(channel.0, &msg).await?;
+        }
+    }
     info!(guild_id, %week, "weekly digest posted");
     Ok(())
 }

@@ -12,6 +12,8 @@
 
 use std::time::{Duration, Instant};
 
+use poise::serenity_prelude::CreateAttachment;
+use reqwest::multipart::{Form, Part};
 use serde::Serialize;
 use serde_json::Value;
 use twilight_http_ratelimiting::{Endpoint, Method, RateLimitHeaders, RateLimiter};
@@ -203,11 +205,70 @@ impl Rest {
         }
     }
 
+    /// POST /channels/{channel}/messages with files: a multipart body whose `payload_json` is
+    /// `body` with an `attachments` entry per file (ids as snowflake strings, as Discord's API
+    /// schema asks) and whose `files[n]` parts carry the bytes. Returns the new message's id.
+    pub async fn create_message_with_files(
+        &self,
+        channel: u64,
+        body: &impl Serialize,
+        files: &[CreateAttachment],
+    ) -> Result<u64, RestError> {
+        let mut json = serde_json::to_value(body)
+            .map_err(|e| RestError::Transient(format!("the message does not serialize: {e}")))?;
+        let described: Vec<Value> = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| serde_json::json!({ "id": i.to_string(), "filename": f.filename }))
+            .collect();
+        if let Some(map) = json.as_object_mut() {
+            map.insert("attachments".into(), Value::Array(described));
+        }
+        let payload = json.to_string();
+        let v = self
+            .send_built(
+                reqwest::Method::POST,
+                &format!("/channels/{channel}/messages"),
+                move |request| {
+                    let mut form = Form::new().part(
+                        "payload_json",
+                        Part::text(payload)
+                            .mime_str("application/json")
+                            .expect("application/json is a valid MIME type"),
+                    );
+                    for (i, f) in files.iter().enumerate() {
+                        let part = Part::bytes(f.data.clone())
+                            .file_name(f.filename.clone())
+                            .mime_str(mime_of(&f.filename))
+                            .expect("the MIME types of mime_of are valid");
+                        form = form.part(format!("files[{i}]"), part);
+                    }
+                    request.multipart(form)
+                },
+            )
+            .await?;
+        id_of(&v)
+    }
+
     async fn send(
         &self,
         method: reqwest::Method,
         path: &str,
         body: Option<&impl Serialize>,
+    ) -> Result<Value, RestError> {
+        self.send_built(method, path, |request| match body {
+            Some(body) => request.json(body),
+            None => request,
+        })
+        .await
+    }
+
+    /// Sends a request whose body `with_body` adds, once the route's bucket has room.
+    async fn send_built(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        with_body: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
     ) -> Result<Value, RestError> {
         let endpoint = Endpoint {
             method: limiter_method(&method),
@@ -230,14 +291,11 @@ impl Rest {
                 .unwrap_or(Duration::from_millis(250));
             return Err(RestError::RateLimited(wait.max(Duration::from_millis(10))));
         };
-        let mut request = self
+        let request = self
             .client
             .request(method, format!("{}{path}", self.base))
             .header(reqwest::header::AUTHORIZATION, &self.auth);
-        if let Some(body) = body {
-            request = request.json(body);
-        }
-        let sent = request.send().await;
+        let sent = with_body(request).send().await;
         let resp = match sent {
             Ok(r) => r,
             Err(e) => {
@@ -335,6 +393,19 @@ fn header_secs(resp: &reqwest::Response, name: &str) -> Option<f64> {
         .get(name)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<f64>().ok())
+}
+
+/// The MIME type of an attached file, by its extension.
+fn mime_of(filename: &str) -> &'static str {
+    match filename
+        .rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+    {
+        Some(ext) if ext == "png" => "image/png",
+        Some(ext) if ext == "json" => "application/json",
+        Some(ext) if ext == "csv" => "text/csv",
+        _ => "application/octet-stream",
+    }
 }
 
 fn id_of(v: &Value) -> Result<u64, RestError> {

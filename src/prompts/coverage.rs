@@ -105,6 +105,7 @@ fn render_everything(lang: Lang) -> Vec<String> {
     out.push(pack_button_take(lang, 2));
     out.push(pack_button_close(lang, 2));
     out.extend(digest_texts(lang));
+    out.extend(super::motcle::render_all(lang));
     out
 }
 
@@ -164,7 +165,24 @@ fn digest_texts(lang: Lang) -> Vec<String> {
         partial,
         summary,
         trend: Trend::default(),
+        chart: ChartData::of(&facts, chrono_tz::Europe::Paris),
     };
+    let full = digest(summarise(&facts, 100 * h), true);
+    let chart = digest_chart_labels(lang, &full);
+    let mut chart_texts = vec![
+        chart.heading,
+        chart.alerts_title,
+        chart.questions_title,
+        chart.take_title,
+        chart.count_axis,
+        chart.not_taken,
+        chart.nothing,
+        digest_chart_file_name(lang, &full.week),
+    ];
+    chart_texts.extend(chart.take_buckets);
+    chart_texts.extend(chart.weekdays);
+    chart_texts.extend(chart.categories.into_values());
+    chart_texts.extend(chart.ways.into_values());
     vec![
         digest_coordinators_only(lang),
         digest_week_refused(lang, &WeekError::Unreadable("x".into())),
@@ -186,6 +204,9 @@ fn digest_texts(lang: Lang) -> Vec<String> {
             ),
         ),
     ]
+    .into_iter()
+    .chain(chart_texts)
+    .collect()
 }
 
 /// Every text of `/ressource`, its modal, its embed and the alert's resources.

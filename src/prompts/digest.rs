@@ -197,7 +197,7 @@ fn list(lang: Lang, items: impl Iterator<Item = String>) -> String {
     }
 }
 
-fn way_label(lang: Lang, way: &str) -> String {
+pub(super) fn way_name(lang: Lang, way: &str) -> String {
     let template = match way {
         "anonymous" => &DIGEST_WAY_ANONYMOUS,
         "private" => &DIGEST_WAY_PRIVATE,
@@ -221,7 +221,7 @@ fn waiting_lines(lang: Lang, d: &Digest) -> String {
                 &DIGEST_WAITING_LINE,
                 &[
                     ("link", &link),
-                    ("way", &way_label(lang, w.way)),
+                    ("way", &way_name(lang, w.way)),
                     ("age", &elapsed(lang, d.cut_off_ms - w.asked_at)),
                 ],
             )

@@ -277,8 +277,31 @@ fn discord_components(rows: &[Value]) -> Vec<&Value> {
     found
 }
 
-/// Mentions as `@name`, `@Role`, `#channel`; times and message links as readable text.
+/// Calendar dates and ISO weeks written out in a text (a digest's "2026-W47", "2026-11-16").
+static CALENDAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b\d{4}-(?:W\d{2}|\d{2}-\d{2})\b").expect("the calendar pattern is a valid regex")
+});
+
+/// Mentions as `@name`, `@Role`, `#channel`; times and message links as readable text. A
+/// stable transcript also shows written dates and weeks as `<date>` and `<week>`: they follow
+/// the day the script runs.
 fn resolve(r: &Rendering, text: &str) -> String {
+    let text = resolve_markup(r, text);
+    if !r.stable {
+        return text;
+    }
+    CALENDAR
+        .replace_all(&text, |c: &Captures| {
+            if c[0].contains('W') {
+                "<week>"
+            } else {
+                "<date>"
+            }
+        })
+        .into_owned()
+}
+
+fn resolve_markup(r: &Rendering, text: &str) -> String {
     MARKUP
         .replace_all(text, |c: &Captures| {
             let number = |i: usize| c.get(i).and_then(|m| m.as_str().parse::<u64>().ok());

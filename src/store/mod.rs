@@ -12,6 +12,7 @@ pub mod digest;
 pub mod erasure;
 pub mod exchanges;
 pub mod flags;
+pub mod guild_rules;
 pub mod health;
 pub mod ids;
 pub mod job_runs;

@@ -74,6 +74,19 @@ pub(crate) fn spawn_bot_with(config: &std::path::Path, args: &[&str]) -> BotProc
         .expect("the promeneur binary starts")
 }
 
+/// Waits for a freshly spawned bot to register `/name`: a process starting from scratch
+/// (compiling the shipped rules in a debug build) may take longer than one default wait on a
+/// loaded machine, so this waits up to a minute.
+async fn wait_started(sim: &SimHandle, name: &str) {
+    for attempt in 1..=6 {
+        match sim.wait_command(name).await {
+            Ok(_) => return,
+            Err(e) if attempt == 6 => panic!("the bot never registered /{name}: {e}"),
+            Err(_) => {}
+        }
+    }
+}
+
 fn is_alert(p: &BotPost) -> bool {
     p.is_in("#alertes-promeneurs") && p.kind == PostKind::Created && !p.embeds.is_empty()
 }
@@ -101,7 +114,7 @@ async fn an_alert_stored_before_a_kill_is_delivered_once_after_restart() {
     // Discord is failing: the alert is stored but cannot be delivered.
     sim.fail("POST /channels/*/messages", 500, 1000);
     let mut first = spawn_bot(&config);
-    sim.wait_command("alerte").await.unwrap();
+    wait_started(&sim, "alerte").await;
     sim.user("lea").post("#discussion", WORRYING).unwrap();
     sim.wait_call(|c| c.method == "POST" && c.status == 500)
         .await
@@ -141,7 +154,7 @@ async fn a_message_sent_while_the_bot_was_down_is_caught_up_at_start() {
     std::fs::write(&config, demo_config_toml(&sim, &url, "").unwrap()).unwrap();
 
     let mut first = spawn_bot(&config);
-    sim.wait_command("alerte").await.unwrap();
+    wait_started(&sim, "alerte").await;
     // A first message gives the bot a cursor in the channel.
     let hello = sim
         .user("lea")
@@ -186,7 +199,7 @@ async fn a_private_question_stored_before_a_kill_is_relayed_once_after_restart()
     // Discord refuses every post: the DM is stored, its relay cannot go out.
     sim.fail("POST /channels/*/messages", 500, 1000);
     let mut first = spawn_bot(&config);
-    sim.wait_command("question").await.unwrap();
+    wait_started(&sim, "question").await;
     sim.user("lea")
         .dm("bonjour, j'ai une question sur mes droits au travail")
         .unwrap();

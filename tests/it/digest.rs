@@ -8,10 +8,9 @@ use promeneur::domain::digest::IsoWeek;
 use promeneur::flows::digest::{build, report, Format};
 use promeneur::store::Db;
 
+use crate::digest_seed::{SeedWeek, SECRET_TITLE};
 use crate::support::{each_backend, test_config, GUILD};
 
-const OTHER_GUILD: i64 = 42;
-const SECRET_TITLE: &str = "je vais mal ce soir";
 const YOUNG_ID: i64 = 777_000_000_000_000_777;
 
 /// Paris local time of November 2026, in unix ms.
@@ -26,200 +25,15 @@ fn at(day: u32, hour: u32, minute: u32) -> i64 {
 const MIN: i64 = 60_000;
 const HOUR: i64 = 3_600_000;
 
-async fn question(
-    db: &Db,
-    guild: i64,
-    way: &str,
-    asked: i64,
-    answered: Option<i64>,
-    thread: Option<i64>,
-) {
-    sqlx::query(
-        "INSERT INTO questions (guild_id, way, status, asker_pseudonym, asker_id, channel_id, \
-           thread_id, title, asked_at, answered_at) VALUES ($1, $2, $3, 'p-young', $4, 5, $5, $6, $7, $8)",
-    )
-    .bind(guild)
-    .bind(way)
-    .bind(if answered.is_some() { "answered" } else { "open" })
-    .bind(YOUNG_ID)
-    .bind(thread)
-    .bind(SECRET_TITLE)
-    .bind(asked)
-    .bind(answered)
-    .execute(db.pool())
-    .await
-    .expect("question inserted");
-}
-
-struct SeedAlert<'a> {
-    severity: &'a str,
-    categories: &'a str,
-    flagged: i64,
-    taken: Option<i64>,
-    escalations: i64,
-    outcome: Option<&'a str>,
-    helpline: Option<&'a str>,
-    rule: &'a str,
-}
-
-async fn alert(db: &Db, a: SeedAlert<'_>, message_id: i64) {
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO alerts (guild_id, channel_id, author_id, author_pseudonym, severity, categories, \
-           status, message_count, last_message_at, flagged_at, taken_at, escalations, outcome, helpline) \
-         VALUES ($1, 5, $2, 'p-young', $3, $4, $5, 1, $6, $6, $7, $8, $9, $10) RETURNING id",
-    )
-    .bind(GUILD as i64)
-    .bind(YOUNG_ID)
-    .bind(a.severity)
-    .bind(a.categories)
-    .bind(if a.outcome.is_some() { "closed" } else { "open" })
-    .bind(a.flagged)
-    .bind(a.taken)
-    .bind(a.escalations)
-    .bind(a.outcome)
-    .bind(a.helpline)
-    .fetch_one(db.pool())
-    .await
-    .expect("alert inserted");
-    sqlx::query(
-        "INSERT INTO flags (alert_id, message_id, channel_id, severity, categories, excerpt, matches, \
-           created_at, updated_at) VALUES ($1, $2, 5, $3, $4, $5, $6, $7, $7)",
-    )
-    .bind(id)
-    .bind(message_id)
-    .bind(a.severity)
-    .bind(a.categories)
-    .bind(SECRET_TITLE)
-    .bind(format!("[[0,3,\"{}\"]]", a.rule))
-    .bind(a.flagged)
-    .execute(db.pool())
-    .await
-    .expect("flag inserted");
-}
-
 /// Week 2026-W47 (Monday 16 to Sunday 22 November), with a little of W46 and another guild.
 async fn seed(db: &Db) {
-    let g = GUILD as i64;
-    question(
-        db,
-        g,
-        "open",
-        at(16, 10, 0),
-        Some(at(16, 11, 0)),
-        Some(1001),
-    )
-    .await;
-    question(
-        db,
-        g,
-        "private",
-        at(17, 10, 0),
-        Some(at(17, 13, 0)),
-        Some(1002),
-    )
-    .await;
-    question(db, g, "anonymous", at(18, 10, 0), None, Some(1003)).await;
-    question(db, g, "open", at(22, 23, 0), None, Some(1004)).await;
-    // Last week's, still unanswered: listed too.
-    question(db, g, "private", at(12, 9, 0), None, Some(1005)).await;
-    question(db, OTHER_GUILD, "open", at(17, 10, 0), None, Some(9)).await;
-    alert(
-        db,
-        SeedAlert {
-            severity: "high",
-            categories: "distress",
-            flagged: at(16, 20, 0),
-            taken: Some(at(16, 20, 10)),
-            escalations: 0,
-            outcome: Some("faux_positif"),
-            helpline: Some("sent"),
-            rule: "fr.distress.low",
-        },
-        1,
-    )
-    .await;
-    alert(
-        db,
-        SeedAlert {
-            severity: "critical",
-            categories: "distress,suicide_selfharm",
-            flagged: at(19, 2, 0),
-            taken: Some(at(19, 2, 30)),
-            escalations: 2,
-            outcome: Some("accompagne"),
-            helpline: Some("refused"),
-            rule: "fr.suicide.word",
-        },
-        2,
-    )
-    .await;
-    alert(
-        db,
-        SeedAlert {
-            severity: "medium",
-            categories: "harassment",
-            flagged: at(21, 15, 0),
-            taken: None,
-            escalations: 1,
-            outcome: None,
-            helpline: None,
-            rule: "fr.harassment.insult",
-        },
-        3,
-    )
-    .await;
-    // The week before: one alert, for the trend.
-    alert(
-        db,
-        SeedAlert {
-            severity: "low",
-            categories: "distress",
-            flagged: at(10, 12, 0),
-            taken: Some(at(10, 14, 0)),
-            escalations: 0,
-            outcome: Some("faux_positif"),
-            helpline: None,
-            rule: "fr.distress.low",
-        },
-        4,
-    )
-    .await;
-    sqlx::query(
-        "INSERT INTO resources (version, guild_id, title, link, description, themes, author_id, \
-           status, created_at, updated_at) VALUES (1, $1, 'Fil Santé Jeunes', 'https://x', 'd', \
-           'sante', 7, 'active', $2, $2)",
-    )
-    .bind(g)
-    .bind(at(18, 9, 0))
-    .execute(db.pool())
-    .await
-    .expect("resource inserted");
-    // Karim: Mondays and Wednesdays 14:00-16:00; Wednesday 18 cancelled.
-    for weekday in [0i64, 2] {
-        sqlx::query(
-            "INSERT INTO permanences (guild_id, promeneur_id, promeneur_name, weekday, start_minute, \
-               end_minute, created_by, created_at) VALUES ($1, 11, 'Karim', $2, 840, 960, 11, $3)",
-        )
-        .bind(g)
-        .bind(weekday)
-        .bind(at(1, 0, 0))
-        .execute(db.pool())
-        .await
-        .expect("permanence inserted");
+    SeedWeek {
+        guild: GUILD as i64,
+        monday: NaiveDate::from_ymd_opt(2026, 11, 16).unwrap(),
+        young_id: YOUNG_ID,
     }
-    let (wednesday,): (i64,) = sqlx::query_as("SELECT id FROM permanences WHERE weekday = 2")
-        .fetch_one(db.pool())
-        .await
-        .expect("the Wednesday slot");
-    sqlx::query(
-        "INSERT INTO permanence_exceptions (slot_id, date, kind, created_by, created_at) \
-         VALUES ($1, '2026-11-18', 'cancelled', 11, $2)",
-    )
-    .bind(wednesday)
-    .bind(at(2, 0, 0))
-    .execute(db.pool())
-    .await
-    .expect("exception inserted");
+    .seed(db)
+    .await;
 }
 
 fn w47() -> IsoWeek {

@@ -8,6 +8,10 @@
 //! - `stress`: about one clause in two is, so most messages take the flagger's slow path
 //!   (normalisation with the map back to the original, exceptions, combinations).
 //!
+//! The second look (`src/second_look/`, off in the bot by default) is measured too: the
+//! everyday mix scanned with it attached, its ratio to the rules alone, and its own time per
+//! message (p50, p99) on every message of the mix.
+//!
 //! ```sh
 //! cargo bench -p promeneur-safety --bench safety
 //! PROMENEUR_BENCH_RULES=path/to/rules cargo bench -p promeneur-safety --bench safety
@@ -18,7 +22,8 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
-use promeneur_safety::RuleSet;
+use promeneur_safety::second_look::SecondLook;
+use promeneur_safety::{normalize, RuleSet};
 
 #[path = "common/corpus.rs"]
 mod corpus;
@@ -197,6 +202,10 @@ fn bench(c: &mut Criterion) {
             set.automaton_bytes() / 1024
         );
     }
+    let with_look = match RuleSet::from_sources(&sources) {
+        Ok(r) => r.with_second_look(Some(std::sync::Arc::new(SecondLook::builtin()))),
+        Err(e) => panic!("rules: {e}"),
+    };
     let terms = rule_terms(&sources);
     let bare = match AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
@@ -234,11 +243,20 @@ fn bench(c: &mut Criterion) {
             b.iter(|| scan_all(&with_extra, &msgs))
         });
         scan.bench_function("bare_aho_corasick_raw_text", |b| b.iter(|| bare_all(&msgs)));
+        scan.bench_function("default_rules_with_second_look", |b| {
+            b.iter(|| scan_all(&with_look, &msgs))
+        });
         scan.finish();
         let (ours, raw, ratio) =
             paired_seconds_per_pass(10, || scan_all(&default, &msgs), || bare_all(&msgs));
         let (extra, _, ratio_extra) =
             paired_seconds_per_pass(10, || scan_all(&with_extra, &msgs), || bare_all(&msgs));
+        let (_, _, ratio_look) = paired_seconds_per_pass(
+            10,
+            || scan_all(&with_look, &msgs),
+            || scan_all(&default, &msgs),
+        );
+        second_look_latency(mix, &msgs);
         let per_s = |t: f64| msgs.len() as f64 / t;
         eprintln!(
             "{mix}: default {:.0} msg/s, with 5000 keywords {:.0} msg/s, bare automaton {:.0} msg/s; \
@@ -247,7 +265,29 @@ fn bench(c: &mut Criterion) {
             per_s(extra),
             per_s(raw),
         );
+        eprintln!("{mix}: with the second look {ratio_look:.2}x the rules alone's time");
     }
+}
+
+/// The second look's own time per message (normalising included), p50 and p99.
+fn second_look_latency(mix: &str, msgs: &[String]) {
+    let model = SecondLook::builtin();
+    let mut times: Vec<f64> = Vec::with_capacity(msgs.len() * 5);
+    for _ in 0..5 {
+        for m in msgs {
+            let t = std::time::Instant::now();
+            black_box(model.look(&normalize(black_box(m))));
+            times.push(t.elapsed().as_secs_f64() * 1e6);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
+    eprintln!(
+        "{mix}: second look per message p50 {:.1} us, p99 {:.1} us, max {:.1} us",
+        at(0.5),
+        at(0.99),
+        at(1.0)
+    );
 }
 
 criterion_group!(benches, bench);

@@ -1,7 +1,7 @@
 //! Prints the flagger's quality tables.
 //!
 //! Always scored: the repository's own labelled sets,
-//! `eval/{fr,en}/{tune,tune2,tune3,holdout}.tsv` (see `eval/README.md`), and the stance sets
+//! `eval/{fr,en}/{tune,tune2,tune3,holdout}.tsv`, the blind sets `eval/fr/blind*.tsv` (see `eval/README.md`), and the stance sets
 //! `eval/{fr,en}/stance_{tune,holdout}.tsv` (who a flagged message is about). Also scored when
 //! `PROMENEUR_EVAL_DIR` names the shared data (which stays outside the repository):
 //! `fr-youth-visible.tsv` and `cyberagression-v1/*.csv`.
@@ -13,6 +13,7 @@
 //! ```
 //! `--rules DIR` scores the `*.toml` rule files of DIR instead of the shipped (embedded) ones,
 //! so a rule author can edit `rules/` and re-run without rebuilding: `-- --rules rules`.
+//! `--second-look` scores the rules with the second look (`src/second_look/`) attached.
 //! `--misses` also lists the lines the default rules get wrong, for rule authors: the tune sets
 //! and the shared visible set only, with the stance read for flagged lines; and the stance
 //! misses of `stance_tune.tsv`. Holdout misses are never printed: whoever edits the rules or the
@@ -22,6 +23,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use promeneur_safety::eval::{self, Chat, Labelled};
+use promeneur_safety::second_look::SecondLook;
 use promeneur_safety::{read_stance, Category, RuleSet};
 
 fn read_tsv(path: &Path) -> Result<Vec<Labelled>> {
@@ -87,15 +89,25 @@ fn main() -> Result<()> {
         }
         None => RuleSet::builtin()?,
     };
+    let rules = if args.iter().any(|a| a == "--second-look") {
+        rules.with_second_look(Some(std::sync::Arc::new(SecondLook::builtin())))
+    } else {
+        rules
+    };
     // The repository's `eval/`, two levels above this crate.
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../eval");
     for lang in ["fr", "en"] {
-        for set in ["tune", "tune2", "tune3", "holdout"] {
+        for set in [
+            "tune", "tune2", "tune3", "blind4", "blind5", "blind6", "holdout",
+        ] {
             let path = root.join(lang).join(format!("{set}.tsv"));
+            if set.starts_with("blind") && !path.exists() {
+                continue;
+            }
             let lines = read_tsv(&path)?;
             let name = format!("eval/{lang}/{set}.tsv");
             println!("{}", eval::score_labelled(&rules, &name, &lines));
-            if misses && set.starts_with("tune") {
+            if misses && (set.starts_with("tune") || set.starts_with("blind")) {
                 print_misses(&rules, &name, &lines);
             }
         }

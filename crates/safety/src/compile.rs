@@ -57,6 +57,7 @@ pub(crate) fn compile(specs: Specs) -> Result<RuleSet, RuleError> {
         combos,
         combos_by_rule,
         wild,
+        second_look: None,
     })
 }
 

@@ -25,6 +25,7 @@ mod load;
 pub mod normalize;
 mod rules;
 mod ruleset;
+pub mod second_look;
 mod severity;
 pub mod stance;
 
@@ -96,4 +97,53 @@ pub struct Scan {
     pub exceptions: Vec<ExceptionApplied>,
     /// For each combination in `matches`, the rule matches that built it: (combo rule, parts).
     pub combos: Vec<(String, Vec<Match>)>,
+}
+
+impl Scan {
+    /// Adds another rule set's scan of the same text (a guild's own rules beside the shipped
+    /// ones): flagged when either flagged, the higher severity, every category and match.
+    pub fn merge(&mut self, other: Scan) {
+        self.flagged |= other.flagged;
+        self.severity = self.severity.max(other.severity);
+        self.categories.extend(other.categories);
+        self.categories.sort();
+        self.categories.dedup();
+        self.matches.extend(other.matches);
+        self.matches.sort_by_key(|m| (m.start, m.end));
+        self.exceptions.extend(other.exceptions);
+        self.combos.extend(other.combos);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_merged_scan_flags_when_either_did_with_the_higher_severity_and_every_match() {
+        let shipped = RuleSet::builtin().unwrap();
+        let src = "[[rule]]\nid='guild.1.1'\ncategory='harassment'\nseverity='critical'\nterms=['zorglub']\n";
+        let guild = RuleSet::from_sources(&[("guild.toml", src)]).unwrap();
+        let text = "je vais au zorglub ce soir";
+        let mut scan = shipped.scan(text);
+        assert!(!scan.flagged, "the shipped rules alone do not flag it");
+        scan.merge(guild.scan(text));
+        assert!(scan.flagged);
+        assert_eq!(scan.severity, Severity::Critical);
+        assert_eq!(scan.categories, vec![Category::Harassment]);
+        assert_eq!(scan.matches[0].rule, "guild.1.1");
+        assert_eq!(&text[scan.matches[0].start..scan.matches[0].end], "zorglub");
+
+        let text = "je veux mourir au zorglub";
+        let mut scan = shipped.scan(text);
+        let before = scan.matches.len();
+        scan.merge(guild.scan(text));
+        assert_eq!(scan.severity, Severity::Critical);
+        assert_eq!(
+            scan.categories,
+            vec![Category::SuicideSelfharm, Category::Harassment]
+        );
+        assert_eq!(scan.matches.len(), before + 1);
+        assert!(scan.matches.windows(2).all(|w| w[0].start <= w[1].start));
+    }
 }

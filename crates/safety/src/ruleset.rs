@@ -4,10 +4,12 @@
 //! Building it is `load.rs` (sources) and `compile.rs` (tables); scanning with it is `engine/`.
 
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::automaton::Trie;
 use crate::bits::to_u32;
 use crate::rules::{Action, Scope};
+use crate::second_look::SecondLook;
 use crate::{Category, Severity};
 
 /// What a hit on one automaton pattern means.
@@ -110,6 +112,8 @@ pub struct RuleSet {
     /// `compile::anchor_combos`).
     pub(crate) combos_by_rule: Vec<Vec<u32>>,
     pub(crate) wild: Vec<WildTerm>,
+    /// The second look over the rules' answer (see `second_look`), when attached.
+    pub(crate) second_look: Option<Arc<SecondLook>>,
 }
 
 impl RuleSet {
@@ -173,6 +177,17 @@ impl RuleSet {
             + exceptions
             + combos
             + wild
+    }
+
+    /// The same rules with `model` as their second look (`None`: the rules alone).
+    pub fn with_second_look(mut self, model: Option<Arc<SecondLook>>) -> RuleSet {
+        self.second_look = model;
+        self
+    }
+
+    /// The second look attached to these rules.
+    pub fn second_look(&self) -> Option<&Arc<SecondLook>> {
+        self.second_look.as_ref()
     }
 
     /// Heap bytes of the Aho-Corasick automaton alone.

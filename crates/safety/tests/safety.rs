@@ -6,10 +6,11 @@
 //! holding `fr-youth-visible.tsv` and `cyberagression-v1/*.csv` (e.g. `../shared/eval`).
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use promeneur_safety::eval::{self, Chat, Labelled};
 use promeneur_safety::normalize::{Normalized, Normalizer};
+use promeneur_safety::second_look::SecondLook;
 use promeneur_safety::{normalize, Category, RuleSet, Scan, Severity};
 use proptest::prelude::*;
 
@@ -17,6 +18,15 @@ fn rules() -> &'static RuleSet {
     static RULES: OnceLock<RuleSet> = OnceLock::new();
     RULES.get_or_init(|| match RuleSet::builtin() {
         Ok(r) => r,
+        Err(e) => panic!("the shipped rules must compile: {e}"),
+    })
+}
+
+/// The shipped rules with the shipped second look (off in the bot unless configured).
+fn with_second_look() -> &'static RuleSet {
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(|| match RuleSet::builtin() {
+        Ok(r) => r.with_second_look(Some(Arc::new(SecondLook::builtin()))),
         Err(e) => panic!("the shipped rules must compile: {e}"),
     })
 }
@@ -304,11 +314,15 @@ fn eval_sets() -> PathBuf {
 
 /// One of the repository's own labelled sets (`eval/<lang>/<set>.tsv`), always present.
 fn repo_set(lang: &str, set: &str) -> eval::LabelledScore {
+    repo_set_with(rules(), lang, set)
+}
+
+fn repo_set_with(rules: &RuleSet, lang: &str, set: &str) -> eval::LabelledScore {
     let path = eval_sets().join(lang).join(format!("{set}.tsv"));
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("{} is part of the repository: {e}", path.display()));
     let lines = eval::parse_youth_tsv(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let r = eval::score_labelled(rules(), &format!("eval/{lang}/{set}.tsv"), &lines);
+    let r = eval::score_labelled(rules, &format!("eval/{lang}/{set}.tsv"), &lines);
     println!("{r}");
     r
 }
@@ -344,6 +358,14 @@ fn quality_on_the_repository_sets_stays_above_the_measured_floors() {
     assert_floors(&repo_set("fr", "tune2"), 0.98, 0.99, 0.0);
     assert_floors(&repo_set("fr", "tune3"), 0.98, 0.99, 0.0);
     assert_floors(&repo_set("fr", "holdout"), 0.75, 0.87, 0.06);
+    // Blind sets: written by someone who saw no rule and no earlier set, scored once before
+    // any tuning (fr/blind4 on 2026-12-06: recall 0.751, high+critical 0.753, FP 0.102). These
+    // floors are that first blind score: the figure to expect on text nobody has read.
+    assert_floors(&repo_set("fr", "blind4"), 0.75, 0.75, 0.11);
+    // fr/blind5, another writer the same day, same rules: recall 0.707, h+c 0.732, FP 0.102.
+    assert_floors(&repo_set("fr", "blind5"), 0.70, 0.73, 0.11);
+    // fr/blind6, a third writer, scored blind once with the same rules: 0.811, 0.828, 0.107.
+    assert_floors(&repo_set("fr", "blind6"), 0.81, 0.82, 0.11);
     assert_floors(&repo_set("en", "tune"), 0.99, 0.99, 0.0);
     assert_floors(&repo_set("en", "tune2"), 0.99, 0.99, 0.0);
     assert_floors(&repo_set("en", "tune3"), 0.99, 0.99, 0.01);
@@ -445,4 +467,33 @@ fn the_specification_examples_are_decided_right() {
             None => assert!(!s.flagged, "{text:?}: {s:?}"),
         }
     }
+}
+
+#[test]
+fn the_second_look_keeps_its_measured_figures_where_it_helps_and_where_it_hurts() {
+    // Trained on the tune sets and blind4/blind5; its thresholds chosen on blind4/blind5 by
+    // training without one and scoring it. Its first, blind score on fr/blind6 (then cancelling
+    // flags up to `high`): 0.895 recall, 0.940 high+critical, FP 0.040. It cancelled "je veux
+    // mourir", so it now cancels only `low` and `medium` flags; measured again (no longer
+    // blind): fr/blind6 0.912, 0.947, 0.074; fr holdout 0.918, 0.973, 0.073; en holdout 0.856,
+    // 0.918, 0.089.
+    let sl = with_second_look();
+    assert_floors(&repo_set_with(sl, "fr", "blind6"), 0.91, 0.94, 0.075);
+    assert_floors(&repo_set_with(sl, "fr", "holdout"), 0.91, 0.97, 0.075);
+    assert_floors(&repo_set_with(sl, "en", "holdout"), 0.85, 0.91, 0.09);
+    let Some(dir) = eval_dir() else {
+        println!("skipped the shared data: PROMENEUR_EVAL_DIR not set");
+        return;
+    };
+    // Where it hurts (why it is off by default): another writer's set, and real teenagers'
+    // role-played chat, whose aggression it reads as harmless.
+    let (youth, chats) = load_eval(&dir);
+    let r = eval::score_labelled(sl, "fr-youth-visible (second look)", &youth);
+    println!("{r}");
+    assert!(r.recall() >= 0.94 && r.fp_rate() <= 0.05, "{r}");
+    let c = eval::score_chats(sl, &chats);
+    println!("{c}");
+    // 0.359 harassment recall at 16.5% false positives, against 0.605 at 8.0% for the rules.
+    assert!(c.harassment_recall() >= 0.35, "{c}");
+    assert!(c.fp_rate() <= 0.17, "{c}");
 }

@@ -5,6 +5,7 @@ pub mod alerte;
 pub mod bilan;
 pub mod droits;
 mod localize;
+pub mod motcle;
 pub mod permanence;
 pub mod question;
 pub mod ressource;
@@ -26,6 +27,7 @@ pub fn all() -> Vec<poise::Command<Data, Error>> {
         droits::oubli(),
         droits::confidentialite(),
         bilan::bilan(),
+        motcle::motcle(),
     ];
     for c in &mut commands {
         localize::localize(c, "");

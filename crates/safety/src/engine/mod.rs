@@ -13,6 +13,7 @@
 
 mod combos;
 mod exceptions;
+mod second_look;
 mod shortcut;
 #[cfg(test)]
 mod tests;
@@ -112,10 +113,15 @@ impl RuleSet {
         // automaton's matches; only the few messages that may flag are normalised again with
         // the map, and those same matches are then placed in the original text.
         let may_flag = self.may_flag(sc, text);
-        if shortcut && !may_flag {
-            return Scan::default();
+        let first = if shortcut && !may_flag {
+            Scan::default()
+        } else {
+            self.full_pass(sc, text)
+        };
+        match &self.second_look {
+            Some(model) => second_look::decide(model, sc.main.text(), text, first),
+            None => first,
         }
-        self.full_pass(sc, text)
     }
 
     /// The first pass, on the normalised text alone: fills `main` (and `digits` when leetspeak
