@@ -60,7 +60,24 @@ impl App {
             bot.config.global_rate_limit,
         )?;
         let mut client = discord::build_client(bot.clone(), &self.token).await?;
+        let shards = discord::shards_to_run(&bot, &client).await?;
+        let _ = bot.shards.set(shards);
         let (trigger, stop) = jobs::shutdown_pair();
+        let metrics = match bot.config.metrics.listen {
+            Some(addr) => {
+                let probe = crate::metrics::http::Probe {
+                    db: bot.db.clone(),
+                    gateway: discord::gateway_probe(
+                        client.shard_manager.clone(),
+                        shards.in_this_process(),
+                    ),
+                    stuck_after: bot.config.metrics.outbox_stuck_after,
+                };
+                let server = crate::metrics::http::bind(addr, probe, stop.clone()).await?;
+                Some(tokio::spawn(server))
+            }
+            None => None,
+        };
         let workers = [
             tokio::spawn(crate::outbound::delivery::run(
                 bot.clone(),
@@ -72,18 +89,18 @@ impl App {
                     .run(stop.clone()),
             ),
         ];
-        let shards = client.shard_manager.clone();
-        info!(api_base = %bot.config.api_base, guilds = bot.config.guilds.len(), "connecting to Discord");
+        let manager = client.shard_manager.clone();
+        info!(api_base = %bot.config.api_base, guilds = bot.config.guilds.len(), %shards, "connecting to Discord");
         let result = tokio::select! {
-            r = client.start() => r.context("the Discord connection ended"),
+            r = discord::start(&mut client, shards) => r.context("the Discord connection ended"),
             _ = shutdown => {
                 info!("shutting down");
                 Ok(())
             }
         };
-        shards.shutdown_all().await;
+        manager.shutdown_all().await;
         trigger.fire();
-        for w in workers {
+        for w in workers.into_iter().chain(metrics) {
             let _ = w.await;
         }
         bot.db.close().await;

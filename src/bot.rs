@@ -28,6 +28,9 @@ pub struct Bot {
     /// Serialises the flag path of this process, so a burst of messages from one young person
     /// arriving at once joins one alert instead of racing into two.
     pub flag_lock: Mutex<()>,
+    /// The gateway shards this process runs, once `App::run` has decided them (the catch-up
+    /// after a new session reads only their guilds' channels).
+    pub shards: std::sync::OnceLock<crate::config::Shards>,
 }
 
 impl Bot {
@@ -69,6 +72,7 @@ impl Bot {
             outbox_ready: Notify::new(),
             conversations: Default::default(),
             flag_lock: Mutex::new(()),
+            shards: Default::default(),
         }
     }
 }

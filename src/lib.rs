@@ -13,6 +13,7 @@ pub mod domain;
 pub mod export;
 pub mod flows;
 pub mod jobs;
+pub mod metrics;
 pub mod outbound;
 pub mod prompts;
 #[cfg(feature = "sandbox")]

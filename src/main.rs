@@ -28,7 +28,15 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Connect to Discord and serve (needs DISCORD_TOKEN and PROMENEUR_PSEUDONYM_KEY).
-    Run,
+    Run {
+        /// The gateway shards this process runs, e.g. 0-1 [default: all, in this process]
+        #[arg(long)]
+        shards: Option<String>,
+        /// How many shards the bot runs over all its processes [default: Discord's
+        /// recommended count]
+        #[arg(long)]
+        shard_count: Option<u32>,
+    },
     /// Apply database migrations and exit.
     Migrate,
     /// Validate the configuration without connecting.
@@ -261,8 +269,11 @@ fn real_main(cli: Cli) -> anyhow::Result<ExitCode> {
             print!("{text}");
             Ok(ExitCode::SUCCESS)
         }
-        Command::Run => {
-            let config = load()?;
+        Command::Run {
+            shards,
+            shard_count,
+        } => {
+            let config = load()?.with_shards(shards.as_deref(), shard_count)?;
             config.require_run_secrets()?;
             runtime()?.block_on(async {
                 let app = promeneur::app::App::build(config).await?;

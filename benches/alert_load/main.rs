@@ -42,6 +42,7 @@ mod corpus;
 use corpus::{chat_line, Rng, CHAT, OPENERS};
 
 mod flood;
+mod processes;
 mod report;
 mod traffic;
 
@@ -221,6 +222,10 @@ fn rates() -> Vec<u64> {
 }
 
 async fn run(sim_runtime: tokio::runtime::Handle) -> anyhow::Result<()> {
+    // ALERT_LOAD_SCENARIO=processes: issue 17's figures, bot processes on SQLite and PostgreSQL.
+    if std::env::var("ALERT_LOAD_SCENARIO").is_ok_and(|s| s == "processes") {
+        return processes::run(sim_runtime).await;
+    }
     let load_before = loadavg();
     let steady_secs = env_u64("ALERT_LOAD_STEADY_SECS", 60);
     let step_secs = env_u64("ALERT_LOAD_STEP_SECS", 15);

@@ -27,7 +27,7 @@ fn world() -> State {
     let mut state = build_state("promeneur", "tok", &[guild]);
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     std::mem::forget(_rx);
-    state.hub.identify(1, tx, u64::MAX, "session".into());
+    state.hub.identify(1, tx, u64::MAX, None, "session".into());
     let ready = crate::gateway::ready_payload(&state, "session", "ws://127.0.0.1:1/gateway", None);
     state.hub.send_to_conn(1, "READY", ready);
     let guilds: Vec<Value> = state

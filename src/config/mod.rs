@@ -14,8 +14,10 @@ use crate::domain::helpline::HelplinePolicy;
 use crate::domain::questions::WaitPolicy;
 
 mod raw;
+mod service;
 mod types;
 
+pub use service::{MetricsConfig, Shards, DEFAULT_OUTBOX_STUCK_AFTER};
 pub use types::{GuildConfig, Secret, Snowflake, Watched};
 
 use raw::*;
@@ -73,6 +75,11 @@ pub struct Config {
     /// When the weekly digest is posted, in each guild's time zone (`[digest] schedule`,
     /// "lundi 09:00" by default); checked at load.
     pub digest_schedule: String,
+    /// `/metrics` and `/healthz` (`[metrics]`).
+    pub metrics: MetricsConfig,
+    /// The gateway shards this process runs (`[discord] shards`, `shard_count`, or
+    /// `run --shards --shard-count`); `None`: all of Discord's recommended count.
+    pub shards: Option<Shards>,
 }
 
 /// The weekly digest's default schedule: Monday 09:00 in the guild's time zone.
@@ -309,6 +316,13 @@ impl Config {
         crate::scheduler::parse_weekly(&digest_schedule, chrono_tz::UTC)
             .map_err(|e| err("digest.schedule", e.to_string()))?;
 
+        let metrics = MetricsConfig::from_raw(&raw.metrics).map_err(|(k, r)| err(k, r))?;
+        let shards = Shards::parse(raw.discord.shards.as_deref(), raw.discord.shard_count)
+            .map_err(|(which, reason)| match which {
+                service::Which::Range => err("discord.shards", reason),
+                service::Which::Count => err("discord.shard_count", reason),
+            })?;
+
         let mut guilds = raw.guilds;
         let mut seen = HashSet::new();
         for (i, g) in guilds.iter_mut().enumerate() {
@@ -350,7 +364,29 @@ impl Config {
             questions,
             guilds,
             digest_schedule,
+            metrics,
+            shards,
         })
+    }
+
+    /// Applies `promeneur run --shards RANGE --shard-count N`, which override the file.
+    pub fn with_shards(
+        mut self,
+        range: Option<&str>,
+        count: Option<u32>,
+    ) -> Result<Config, ConfigError> {
+        if range.is_none() && count.is_none() {
+            return Ok(self);
+        }
+        self.shards = Shards::parse(range, count).map_err(|(which, reason)| ConfigError {
+            origin: "command line".into(),
+            key: match which {
+                service::Which::Range => "--shards".into(),
+                service::Which::Count => "--shard-count".into(),
+            },
+            reason,
+        })?;
+        Ok(self)
     }
 
     /// The guild's configuration, if the bot serves it.

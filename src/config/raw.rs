@@ -13,6 +13,9 @@ pub(super) struct RawDiscord {
     pub(super) token: Option<Secret>,
     pub(super) api_base: Option<String>,
     pub(super) global_rate_limit: Option<u16>,
+    /// This process's shard range, `"0-1"` (see `service::Shards`).
+    pub(super) shards: Option<String>,
+    pub(super) shard_count: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -85,6 +88,8 @@ pub(super) struct RawConfig {
     pub(super) questions: RawQuestions,
     #[serde(default)]
     pub(super) digest: RawDigest,
+    #[serde(default)]
+    pub(super) metrics: super::service::RawMetrics,
     #[serde(default)]
     pub(super) guilds: Vec<GuildConfig>,
 }

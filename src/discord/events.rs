@@ -36,15 +36,20 @@ pub async fn handle(
             info!(
                 session = %data_about_bot.session_id,
                 guilds = ?data_about_bot.guilds.iter().map(|g| g.id.get()).collect::<Vec<_>>(),
+                shard = ctx.shard_id.0,
                 "READY"
             );
+            crate::metrics::gateway_ready(ctx.shard_id.0);
             // A new session (not a resume): Discord replays nothing, so fetch what was missed.
             let (ctx, bot) = (ctx.clone(), bot.clone());
             tokio::spawn(
                 async move { catch_up(&ctx, &bot).await }.instrument(info_span!("catch_up")),
             );
         }
-        FullEvent::Resume { .. } => info!("gateway session resumed"),
+        FullEvent::Resume { .. } => {
+            info!(shard = ctx.shard_id.0, "gateway session resumed");
+            crate::metrics::gateway_resumed();
+        }
         FullEvent::InteractionCreate { interaction } => {
             if let Some(c) = interaction.as_message_component() {
                 let span = info_span!("component", guild = ?c.guild_id.map(|g| g.get()),
@@ -366,6 +371,10 @@ async fn catch_up(ctx: &serenity::Context, bot: &Bot) {
     };
     for cursor in channels {
         let (channel, guild) = (cursor.channel_id, cursor.guild_id);
+        if !on_this_shard(bot, ctx.shard_id.0, guild) {
+            // Another shard's session (maybe another process's) reads that channel.
+            continue;
+        }
         let mut after = cursor.last_message_id;
         let mut seen = 0;
         while seen < CATCH_UP_MAX {
@@ -397,4 +406,13 @@ async fn catch_up(ctx: &serenity::Context, bot: &Bot) {
             info!(channel, messages = seen, "caught up");
         }
     }
+}
+
+/// Whether `shard` receives the events of `guild` (Discord sends DMs to shard 0).
+fn on_this_shard(bot: &Bot, shard: u32, guild: Option<u64>) -> bool {
+    let Some(shards) = bot.shards.get() else {
+        return true;
+    };
+    let of_guild = guild.map_or(0, |g| (g >> 22) % u64::from(shards.count.max(1)));
+    of_guild == u64::from(shard)
 }

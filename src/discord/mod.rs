@@ -85,6 +85,54 @@ pub async fn build_client(bot: Data, token: &Secret) -> anyhow::Result<serenity:
         .context("building the Discord client")
 }
 
+/// The shards to run: those configured, else all of Discord's recommended count
+/// (`GET /gateway/bot`) in this one process.
+pub async fn shards_to_run(
+    bot: &Bot,
+    client: &serenity::Client,
+) -> anyhow::Result<crate::config::Shards> {
+    if let Some(shards) = bot.config.shards {
+        return Ok(shards);
+    }
+    let gateway = client
+        .http
+        .get_bot_gateway()
+        .await
+        .context("asking Discord for the recommended shard count (GET /gateway/bot)")?;
+    Ok(crate::config::Shards::all(gateway.shards.max(1)))
+}
+
+/// Connects this process's shards and serves until they all stop.
+pub async fn start(
+    client: &mut serenity::Client,
+    shards: crate::config::Shards,
+) -> serenity::Result<()> {
+    // serenity 0.12 takes the range's end as the last shard to run, included.
+    client
+        .start_shard_range(shards.first..shards.last, shards.count)
+        .await
+}
+
+/// How many of this process's shards are connected, for `/healthz`: a shard counts once
+/// its runner reports the Connected stage; a runner restarting after a lost connection is
+/// absent meanwhile.
+pub fn gateway_probe(
+    manager: Arc<serenity::ShardManager>,
+    expected: usize,
+) -> crate::metrics::http::GatewayProbe {
+    Arc::new(move || {
+        let manager = manager.clone();
+        Box::pin(async move {
+            let runners = manager.runners.lock().await;
+            let connected = runners
+                .values()
+                .filter(|r| r.stage == serenity::ConnectionStage::Connected)
+                .count();
+            (connected, expected)
+        })
+    })
+}
+
 /// Logs a failed event or command with its error chain (never message content).
 pub fn log_error(what: &str, e: &anyhow::Error) {
     error!(error = %format!("{e:#}"), "{what} failed");

@@ -55,6 +55,7 @@ pub enum Handled {
 /// replay and a catch-up) changes nothing the second time.
 #[instrument(skip_all, fields(channel = m.channel_id, message = m.message_id, edit = m.edit))]
 pub async fn handle(bot: &Bot, m: &Incoming<'_>) -> anyhow::Result<Handled> {
+    let started = std::time::Instant::now();
     let scan = bot.scan(m.alert_guild_id.or(m.guild_id), m.content);
     let partner = bot
         .conversations
@@ -77,6 +78,10 @@ pub async fn handle(bot: &Bot, m: &Incoming<'_>) -> anyhow::Result<Handled> {
     };
     for attempt in 1..=MAX_ATTEMPTS {
         let mut tx = bot.db.begin().await?;
+        if scan.flagged {
+            // The lock above serialises this process; this one every process on the database.
+            bot.db.lock_flags(&mut tx).await?;
+        }
         record_exchange(bot, &mut tx, m, &scan).await?;
         let handled = if scan.flagged {
             let reading = reading.unwrap_or(Reading {
@@ -98,7 +103,11 @@ pub async fn handle(bot: &Bot, m: &Incoming<'_>) -> anyhow::Result<Handled> {
         tx.commit().await.context("committing the message")?;
         if matches!(handled, Handled::Flagged { .. }) {
             bot.outbox_ready.notify_one();
+            // Counted by the process that stored the flag: a replay or a standby process
+            // handling the same message finds it `Unchanged`.
+            crate::metrics::flagged(scan.categories.iter().copied(), scan.severity);
         }
+        crate::metrics::scanned(started.elapsed());
         debug!(
             severity = scan.severity.as_str(),
             ?handled,

@@ -194,7 +194,14 @@ async fn deliver_one(bot: &Bot, rest: &Rest, entry: outbox::OutboxEntry) {
 async fn record(bot: &Bot, entry: &outbox::OutboxEntry, result: Result<(), deliver::Failure>) {
     let now = now_ms();
     let recorded = match result {
-        Ok(()) => outbox::mark_delivered(bot.db.pool(), entry.id, now).await,
+        Ok(()) => {
+            if entry.kind == (Effect::PostAlert { alert_id: 0 }).kind() {
+                // `created_at` is the flagged message's own time.
+                let waited = u64::try_from(now - entry.created_at).unwrap_or(0);
+                crate::metrics::alert_posted(Duration::from_millis(waited));
+            }
+            outbox::mark_delivered(bot.db.pool(), entry.id, now).await
+        }
         Err(deliver::Failure::Retry(err)) => {
             let delay = backoff_ms(entry.attempts, &err);
             if matches!(err, RestError::RateLimited(_)) {

@@ -300,6 +300,7 @@ impl Rest {
             Ok(r) => r,
             Err(e) => {
                 drop(permit); // no answer: the permit is given back
+                crate::metrics::delivery_error(None);
                 return Err(RestError::Transient(format!("request failed: {e}")));
             }
         };
@@ -312,6 +313,7 @@ impl Rest {
         if status.is_success() {
             return Ok(json);
         }
+        crate::metrics::delivery_error(Some(status.as_u16()));
         if status.as_u16() == 429 {
             let secs = json
                 .get("retry_after")

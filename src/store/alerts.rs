@@ -105,7 +105,7 @@ impl TryFrom<AlertRow> for Alert {
 }
 
 /// The stored form of a status.
-fn status_id(status: AlertStatus) -> &'static str {
+pub(super) fn status_id(status: AlertStatus) -> &'static str {
     match status {
         AlertStatus::Open => "open",
         AlertStatus::Taken => "taken",

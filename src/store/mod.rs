@@ -12,6 +12,7 @@ pub mod digest;
 pub mod erasure;
 pub mod flags;
 pub mod guild_rules;
+pub mod health;
 pub mod ids;
 pub mod job_runs;
 pub mod journal;
@@ -44,6 +45,9 @@ pub struct Db {
     pool: AnyPool,
     backend: Backend,
 }
+
+/// The advisory lock of [`Db::lock_flags`] ("prom" "flag" in ASCII).
+const FLAG_LOCK_KEY: i64 = 0x7072_6f6d_666c_6167;
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -116,6 +120,22 @@ impl Db {
             Backend::Postgres => self.pool.begin().await,
         };
         tx.context("starting a transaction")
+    }
+
+    /// Serialises the transactions that flag messages across every process on this database,
+    /// until `tx` ends: two processes flagging messages of one young person at once would
+    /// otherwise each open an alert instead of joining one. SQLite needs nothing: one process
+    /// uses a file, and `BEGIN IMMEDIATE` already serialises writers.
+    pub async fn lock_flags(&self, tx: &mut Tx) -> anyhow::Result<()> {
+        if self.backend == Backend::Postgres {
+            // The cast: sqlx's Any driver cannot read PostgreSQL's `void`.
+            sqlx::query("SELECT CAST(pg_advisory_xact_lock($1) AS TEXT)")
+                .bind(FLAG_LOCK_KEY)
+                .fetch_one(&mut **tx)
+                .await
+                .context("taking the flag lock")?;
+        }
+        Ok(())
     }
 
     /// Closes every connection (at shutdown).

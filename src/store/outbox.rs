@@ -3,10 +3,11 @@
 //!
 //! Delivery is at-least-once from the database's point of view, made exactly-once towards people
 //! by (1) `dedup_key`, so the same effect is never enqueued twice, (2) a lease (`locked_until`),
-//! so two workers or processes never hold the same entry, and (3) Discord's message nonce, so a
-//! crash between Discord's answer and `mark_delivered` does not post twice.
+//! taken with `FOR UPDATE SKIP LOCKED` on PostgreSQL, so two workers or processes never hold the
+//! same entry, and (3) Discord's message nonce, so a crash between Discord's answer and
+//! `mark_delivered` does not post twice.
 
-use sqlx::{Any, Executor, FromRow};
+use sqlx::{Any, AnyPool, Executor, FromRow};
 
 use crate::domain::effects::Effect;
 
@@ -48,70 +49,82 @@ where
     Ok(id.map(|(id,)| id))
 }
 
-/// Claims up to `limit` due entries for `lease_ms`, gravest first (by priority), then oldest. An entry whose lease expired
-/// (its worker died) is due again. The outer conditions repeat the inner ones so that, on
-/// PostgreSQL, a row claimed concurrently by another process is re-checked and skipped.
-pub async fn claim_due<'e, E>(
-    ex: E,
+/// The claim of due entries (`$4`: a kind, or NULL for any). `$lock` is `FOR UPDATE SKIP LOCKED`
+/// on PostgreSQL: a process claiming skips the rows another is claiming at that instant instead
+/// of waiting for them; the lease (`locked_until`) then keeps them to their claimer, and gives
+/// them back to the others if it dies. The outer conditions repeat the inner ones so that a row
+/// claimed concurrently is re-checked and skipped (SQLite has one writer: no lock clause).
+macro_rules! claim_sql {
+    ($lock:literal) => {
+        concat!(
+            "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 \
+             WHERE id IN (SELECT id FROM outbox \
+                          WHERE ($4 IS NULL OR kind = $4) \
+                            AND delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2 \
+                            AND (locked_until IS NULL OR locked_until < $2) \
+                          ORDER BY priority, id LIMIT $3",
+            $lock,
+            ") \
+               AND delivered_at IS NULL AND failed_at IS NULL \
+               AND (locked_until IS NULL OR locked_until < $2) \
+             RETURNING id, dedup_key, kind, payload, attempts, priority, created_at"
+        )
+    };
+}
+
+const CLAIM_SQLITE: &str = claim_sql!("");
+const CLAIM_POSTGRES: &str = claim_sql!(" FOR UPDATE SKIP LOCKED");
+
+async fn claim(
+    pool: &AnyPool,
+    kind: Option<&str>,
     now: i64,
     lease_ms: i64,
     limit: i64,
-) -> anyhow::Result<Vec<OutboxEntry>>
-where
-    E: Executor<'e, Database = Any>,
-{
-    let rows = sqlx::query_as::<_, OutboxEntry>(
-        "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 \
-         WHERE id IN (SELECT id FROM outbox \
-                      WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= $2 \
-                        AND (locked_until IS NULL OR locked_until < $2) \
-                      ORDER BY priority, id LIMIT $3) \
-           AND delivered_at IS NULL AND failed_at IS NULL \
-           AND (locked_until IS NULL OR locked_until < $2) \
-         RETURNING id, dedup_key, kind, payload, attempts, priority, created_at",
-    )
-    .bind(now + lease_ms)
-    .bind(now)
-    .bind(limit)
-    .fetch_all(ex)
-    .await?;
-    let mut rows = rows;
+) -> anyhow::Result<Vec<OutboxEntry>> {
+    let postgres = pool
+        .connect_options()
+        .database_url
+        .scheme()
+        .starts_with("postgres");
+    let sql = if postgres {
+        CLAIM_POSTGRES
+    } else {
+        CLAIM_SQLITE
+    };
+    let mut rows = sqlx::query_as::<_, OutboxEntry>(sql)
+        .bind(now + lease_ms)
+        .bind(now)
+        .bind(limit)
+        .bind(kind)
+        .fetch_all(pool)
+        .await?;
     rows.sort_by_key(|r| (r.priority, r.id));
     Ok(rows)
+}
+
+/// Claims up to `limit` due entries for `lease_ms`, gravest first (by priority), then oldest.
+/// An entry whose lease expired (its worker died) is due again.
+pub async fn claim_due(
+    pool: &AnyPool,
+    now: i64,
+    lease_ms: i64,
+    limit: i64,
+) -> anyhow::Result<Vec<OutboxEntry>> {
+    claim(pool, None, now, lease_ms, limit).await
 }
 
 /// Claims up to `limit` more due entries of one kind (as [`claim_due`] does): the delivery
 /// worker takes every alert waiting to be posted at once, so that alerts piled up behind a
 /// channel's limit are seen together and packed.
-pub async fn claim_due_of_kind<'e, E>(
-    ex: E,
+pub async fn claim_due_of_kind(
+    pool: &AnyPool,
     kind: &str,
     now: i64,
     lease_ms: i64,
     limit: i64,
-) -> anyhow::Result<Vec<OutboxEntry>>
-where
-    E: Executor<'e, Database = Any>,
-{
-    let mut rows = sqlx::query_as::<_, OutboxEntry>(
-        "UPDATE outbox SET locked_until = $1, attempts = attempts + 1 \
-         WHERE id IN (SELECT id FROM outbox \
-                      WHERE kind = $4 AND delivered_at IS NULL AND failed_at IS NULL \
-                        AND next_attempt_at <= $2 \
-                        AND (locked_until IS NULL OR locked_until < $2) \
-                      ORDER BY priority, id LIMIT $3) \
-           AND delivered_at IS NULL AND failed_at IS NULL \
-           AND (locked_until IS NULL OR locked_until < $2) \
-         RETURNING id, dedup_key, kind, payload, attempts, priority, created_at",
-    )
-    .bind(now + lease_ms)
-    .bind(now)
-    .bind(limit)
-    .bind(kind)
-    .fetch_all(ex)
-    .await?;
-    rows.sort_by_key(|r| (r.priority, r.id));
-    Ok(rows)
+) -> anyhow::Result<Vec<OutboxEntry>> {
+    claim(pool, Some(kind), now, lease_ms, limit).await
 }
 
 /// Releases every lease. Only for a database no other process uses (SQLite): after a crash,

@@ -10,13 +10,31 @@ use promeneur::sandbox::demo_config_toml;
 const WORRYING: &str = "je veux mourir, ce soir je prends toutes mes boites de dolipranes";
 
 /// The bot process, killed when dropped so a failing test leaves nothing running.
-struct BotProcess(Child);
+pub(crate) struct BotProcess(Child);
 
 impl BotProcess {
     /// SIGKILL: no shutdown, nothing recorded.
-    fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
+    }
+}
+
+impl BotProcess {
+    /// SIGTERM, as systemd stops a unit, then waits (up to 30 s) for the process to exit.
+    pub(crate) async fn terminate(&mut self) {
+        let _ = Command::new("kill")
+            .arg("-TERM")
+            .arg(self.0.id().to_string())
+            .status();
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the bot did not stop within 30 s of SIGTERM");
     }
 }
 
@@ -27,6 +45,11 @@ impl Drop for BotProcess {
 }
 
 fn spawn_bot(config: &std::path::Path) -> BotProcess {
+    spawn_bot_with(config, &[])
+}
+
+/// `promeneur run --config CONFIG ARGS...`, with none of the bot's variables inherited.
+pub(crate) fn spawn_bot_with(config: &std::path::Path, args: &[&str]) -> BotProcess {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_promeneur"));
     for var in [
         "DISCORD_TOKEN",
@@ -39,7 +62,11 @@ fn spawn_bot(config: &std::path::Path) -> BotProcess {
     cmd.arg("run")
         .arg("--config")
         .arg(config)
-        .env("RUST_LOG", "warn")
+        .args(args)
+        .env(
+            "RUST_LOG",
+            std::env::var("BOT_LOG").unwrap_or_else(|_| "warn".into()),
+        )
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()

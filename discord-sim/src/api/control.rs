@@ -76,6 +76,25 @@ impl SimHandle {
         self.shared.mutate(|s| s.hub.close_all(code));
     }
 
+    /// A gateway outage: every connection closes (resumable, 4000) and new ones are refused
+    /// (HTTP 503) until [`SimHandle::gateway_up`].
+    pub fn gateway_down(&self) {
+        self.shared.mutate(|s| {
+            s.hub.down = true;
+            s.hub.close_all(4000);
+        });
+    }
+
+    /// Ends the outage of [`SimHandle::gateway_down`].
+    pub fn gateway_up(&self) {
+        self.shared.mutate(|s| s.hub.down = false);
+    }
+
+    /// The shard count `GET /gateway/bot` recommends (1 by default).
+    pub fn set_recommended_shards(&self, shards: u32) {
+        self.shared.mutate(|s| s.hub.recommended_shards = shards);
+    }
+
     /// Sends op 7 RECONNECT.
     pub fn gateway_reconnect(&self) {
         self.shared.mutate(|s| s.hub.reconnect_all());

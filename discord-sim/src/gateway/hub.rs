@@ -38,6 +38,8 @@ struct Session {
     id: String,
     seq: u64,
     intents: u64,
+    /// `[shard_id, shard_count]` from IDENTIFY: the session gets only its guilds' events.
+    shard: Option<(u64, u64)>,
     history: Vec<(u64, String)>,
     conn: Option<(u64, ConnTx)>,
 }
@@ -49,6 +51,10 @@ pub(crate) struct Hub {
     pub(crate) stats: GatewayStats,
     /// The bot's user id, to keep message content the bot may always read.
     pub(crate) bot_user_id: u64,
+    /// The shard count `GET /gateway/bot` recommends (1 when unset).
+    pub(crate) recommended_shards: u32,
+    /// While true, the gateway refuses new connections (an outage).
+    pub(crate) down: bool,
 }
 
 impl Hub {
@@ -58,13 +64,21 @@ impl Hub {
         self.next_conn
     }
 
-    /// Starts a session for a connection that identified.
-    pub(crate) fn identify(&mut self, conn: u64, tx: ConnTx, intents: u64, session_id: String) {
+    /// Starts a session for a connection that identified (with its `[shard_id, shard_count]`).
+    pub(crate) fn identify(
+        &mut self,
+        conn: u64,
+        tx: ConnTx,
+        intents: u64,
+        shard: Option<(u64, u64)>,
+        session_id: String,
+    ) {
         self.stats.identifies += 1;
         self.sessions.push(Session {
             id: session_id,
             seq: 0,
             intents,
+            shard,
             history: Vec::new(),
             conn: Some((conn, tx)),
         });
@@ -97,9 +111,21 @@ impl Hub {
         }
     }
 
-    /// Dispatches an event to every session whose intents ask for it.
+    /// Dispatches an event to every session whose intents ask for it and whose shard receives
+    /// the event's guild (Discord: `(guild_id >> 22) % shard_count`; DMs go to shard 0).
     pub(crate) fn dispatch(&mut self, name: &str, data: &Value) {
+        let guild = data
+            .get("guild_id")
+            .and_then(crate::ids::parse_id)
+            .or_else(|| {
+                (name == "GUILD_CREATE")
+                    .then(|| data.get("id").and_then(crate::ids::parse_id))
+                    .flatten()
+            });
         for session in &mut self.sessions {
+            if !shard_receives(session.shard, guild) {
+                continue;
+            }
             let Some(data) = filter_for_intents(name, data, session.intents, self.bot_user_id)
             else {
                 continue;
@@ -178,6 +204,14 @@ impl Hub {
     }
 }
 
+/// Whether a session identified with `shard` receives the events of `guild` (`None`: a DM).
+pub(crate) fn shard_receives(shard: Option<(u64, u64)>, guild: Option<u64>) -> bool {
+    match shard {
+        Some((id, count)) if count > 1 => guild.map_or(0, |g| (g >> 22) % count) == id,
+        _ => true,
+    }
+}
+
 /// The event as this session may see it: `None` when its intents exclude it; message content
 /// blanked without MESSAGE_CONTENT, except in DMs, the bot's own messages and mentions of it.
 fn filter_for_intents(name: &str, data: &Value, intents: u64, bot_user_id: u64) -> Option<Value> {
@@ -224,7 +258,7 @@ mod tests {
         let mut hub = Hub::default();
         let (tx, mut rx) = mpsc::unbounded_channel();
         let conn = hub.new_connection();
-        hub.identify(conn, tx, u64::MAX, "s1".into());
+        hub.identify(conn, tx, u64::MAX, None, "s1".into());
         hub.dispatch("MESSAGE_CREATE", &json!({"n": 1}));
         hub.close_all(4000);
         hub.dispatch("MESSAGE_CREATE", &json!({"n": 2}));
@@ -239,6 +273,32 @@ mod tests {
         assert_eq!(replayed.len(), 2);
         assert!(replayed[0].contains("\"n\":2") && replayed[0].contains("\"s\":2"));
         assert!(replayed[1].contains("RESUMED") && replayed[1].contains("\"s\":3"));
+    }
+
+    #[test]
+    fn a_sharded_session_gets_only_its_guilds_and_shard_zero_the_dms() {
+        let mut hub = Hub::default();
+        let (tx0, mut rx0) = mpsc::unbounded_channel();
+        let (tx1, mut rx1) = mpsc::unbounded_channel();
+        let c0 = hub.new_connection();
+        hub.identify(c0, tx0, u64::MAX, Some((0, 2)), "s0".into());
+        let c1 = hub.new_connection();
+        hub.identify(c1, tx1, u64::MAX, Some((1, 2)), "s1".into());
+        let odd = (7u64 << 22).to_string();
+        hub.dispatch("MESSAGE_CREATE", &json!({"guild_id": odd, "content": "a"}));
+        hub.dispatch("MESSAGE_CREATE", &json!({"content": "dm"}));
+        let texts = |rx: &mut mpsc::UnboundedReceiver<Outbound>| {
+            std::iter::from_fn(|| match rx.try_recv() {
+                Ok(Outbound::Text(t)) => Some(t),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+        };
+        let (zero, one) = (texts(&mut rx0), texts(&mut rx1));
+        assert_eq!(zero.len(), 1, "{zero:?}");
+        assert!(zero[0].contains("\"dm\""));
+        assert_eq!(one.len(), 1, "{one:?}");
+        assert!(one[0].contains(&odd));
     }
 
     #[test]

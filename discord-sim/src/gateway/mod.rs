@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::extract::State as AxumState;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
@@ -21,6 +21,14 @@ pub(crate) async fn upgrade(
     AxumState(shared): AxumState<Arc<Shared>>,
     ws: WebSocketUpgrade,
 ) -> Response {
+    if shared.state.lock().hub.down {
+        // An outage (`SimHandle::gateway_down`): no connection until it ends.
+        return (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            "discord-sim: the gateway is down",
+        )
+            .into_response();
+    }
     ws.on_upgrade(move |socket| run(shared, socket))
 }
 
@@ -137,21 +145,27 @@ fn identify(
         return Some(Outbound::Close(4004, "Authentication failed.".into()));
     }
     let intents = data.get("intents").and_then(Value::as_u64).unwrap_or(0);
+    let shard = data
+        .get("shard")
+        .and_then(Value::as_array)
+        .and_then(|s| Some((s.first()?.as_u64()?, s.get(1)?.as_u64()?)));
     let mut state = shared.state.lock();
     let session_id = format!("sim-session-{}", state.ids.next());
     state
         .hub
-        .identify(conn, tx.clone(), intents, session_id.clone());
+        .identify(conn, tx.clone(), intents, shard, session_id.clone());
     let ready = ready_payload(
         &state,
         &session_id,
         &shared.gateway_url(),
         data.get("shard"),
     );
+    let shard_of = shard;
     state.hub.send_to_conn(conn, "READY", ready);
     let guilds: Vec<Value> = state
         .guilds
         .values()
+        .filter(|g| hub::shard_receives(shard_of, Some(g.id)))
         .map(|g| render::guild_create(&state, g))
         .collect();
     for guild in guilds {
@@ -167,9 +181,13 @@ pub(crate) fn ready_payload(
     gateway_url: &str,
     shard: Option<&Value>,
 ) -> Value {
+    let shard_of = shard
+        .and_then(Value::as_array)
+        .and_then(|s| Some((s.first()?.as_u64()?, s.get(1)?.as_u64()?)));
     let guilds: Vec<Value> = state
         .guilds
         .keys()
+        .filter(|g| hub::shard_receives(shard_of, Some(**g)))
         .map(|g| json!({"id": render::id(*g), "unavailable": true}))
         .collect();
     let mut ready = json!({

@@ -19,9 +19,10 @@ pub(crate) async fn gateway(State(shared): State<Arc<Shared>>) -> ApiResult {
 }
 
 pub(crate) async fn gateway_bot(State(shared): State<Arc<Shared>>) -> ApiResult {
+    let shards = shared.state.lock().hub.recommended_shards.max(1);
     ok(json!({
         "url": shared.gateway_url(),
-        "shards": 1,
+        "shards": shards,
         "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1},
     }))
 }
