@@ -189,11 +189,7 @@ pub(super) async fn staff_guard(ctx: Context<'_>) -> Result<Option<(&GuildConfig
     Ok(Some((gc, lang)))
 }
 
-pub(super) async fn reply(ctx: Context<'_>, text: String) -> Result<(), Error> {
-    ctx.send(poise::CreateReply::default().content(text).ephemeral(true))
-        .await?;
-    Ok(())
-}
+pub(super) use super::private::reply;
 
 /// Discord refuses messages over 2,000 characters.
 fn text_limit(text: String) -> String {

@@ -7,17 +7,15 @@ use poise::serenity_prelude as serenity;
 use serenity::CreateAttachment;
 
 use super::super::{Context, Error};
+use super::private::{coordinator_guard, reply, MAX_REPLY_CHARS};
 use crate::config::GuildConfig;
 use crate::domain::journal::Actor;
 use crate::export::{local_midnight, Format, Range};
 use crate::flows;
-use crate::outbound::render::lang_for;
 use crate::prompts::{self, AuditLine, Lang};
 use crate::store::journal::AuditFilter;
 use crate::store::now_ms;
 
-/// Discord refuses messages over 2,000 characters.
-const MAX_REPLY_CHARS: usize = 1990;
 /// Discord's upload limit for a bot without boosts (10 MiB), with room for the request.
 pub const MAX_UPLOAD_BYTES: usize = 8 * 1024 * 1024;
 
@@ -35,36 +33,6 @@ impl From<FormatChoice> for Format {
         match c {
             FormatChoice::Csv => Format::Csv,
             FormatChoice::Jsonl => Format::Jsonl,
-        }
-    }
-}
-
-async fn reply(ctx: Context<'_>, text: String) -> Result<(), Error> {
-    ctx.send(
-        poise::CreateReply::default()
-            .content(prompts::text::truncate_chars(&text, MAX_REPLY_CHARS))
-            .ephemeral(true)
-            .allowed_mentions(serenity::CreateAllowedMentions::new()),
-    )
-    .await?;
-    Ok(())
-}
-
-/// The guild's configuration when the caller holds its coordinator role; otherwise the
-/// refusal is sent and `None` returned.
-pub(super) async fn coordinator_guard(ctx: Context<'_>) -> Result<Option<&GuildConfig>, Error> {
-    let gc = ctx
-        .guild_id()
-        .and_then(|g| ctx.data().config.guild(g.get()));
-    let roles: Vec<u64> = match ctx.author_member().await {
-        Some(m) => m.roles.iter().map(|r| r.get()).collect(),
-        None => Vec::new(),
-    };
-    match gc.filter(|gc| gc.coordinator_role.is_some_and(|r| roles.contains(&r.0))) {
-        Some(gc) => Ok(Some(gc)),
-        None => {
-            reply(ctx, prompts::journal_coordinators_only(lang_for(gc))).await?;
-            Ok(None)
         }
     }
 }
@@ -100,10 +68,9 @@ pub async fn export(
     fin: String,
     format: FormatChoice,
 ) -> Result<(), Error> {
-    let Some(gc) = coordinator_guard(ctx).await? else {
+    let Some((gc, lang)) = coordinator_guard(ctx, prompts::journal_coordinators_only).await? else {
         return Ok(());
     };
-    let lang = lang_for(Some(gc));
     let range = match Range::parse(&debut, &fin, gc.tz) {
         Ok(r) => r,
         Err(e) => return reply(ctx, prompts::export_refused(lang, &e)).await,
@@ -171,10 +138,9 @@ pub async fn journal(
     membre: Option<serenity::User>,
     depuis: Option<String>,
 ) -> Result<(), Error> {
-    let Some(gc) = coordinator_guard(ctx).await? else {
+    let Some((gc, lang)) = coordinator_guard(ctx, prompts::journal_coordinators_only).await? else {
         return Ok(());
     };
-    let lang = lang_for(Some(gc));
     let since = match depuis.as_deref().map(str::trim) {
         None | Some("") => None,
         Some(text) => match chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d") {

@@ -8,6 +8,7 @@ pub mod journal;
 mod localize;
 pub mod motcle;
 pub mod permanence;
+mod private;
 pub mod question;
 pub mod ressource;
 

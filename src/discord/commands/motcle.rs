@@ -10,48 +10,17 @@ use serenity::{
 };
 
 use super::super::{Context, Error};
-use super::alerte::{ephemeral, reply, staff_guard};
+use super::alerte::{ephemeral, staff_guard};
+use super::private::{coordinator_guard, is_coordinator, reply, MAX_REPLY_CHARS};
 use crate::bot::Bot;
-use crate::config::GuildConfig;
 use crate::domain::guild_rules::NewRule;
 use crate::flows::guild_rules::{self as flow, Added};
 use crate::outbound::render::lang_for;
-use crate::prompts::{self, Lang};
+use crate::prompts;
 use crate::store::now_ms;
 
 /// The custom id prefix of the confirm button (then the pending rule's id and the user's).
 const CONFIRM_PREFIX: &str = "motcle:confirm:";
-/// Discord refuses messages over 2,000 characters.
-const MAX_REPLY_CHARS: usize = 1990;
-
-async fn answer(ctx: Context<'_>, text: String) -> Result<(), Error> {
-    reply(ctx, prompts::text::truncate_chars(&text, MAX_REPLY_CHARS)).await
-}
-
-fn is_coordinator(gc: &GuildConfig, roles: &[u64]) -> bool {
-    gc.coordinator_role
-        .is_some_and(|role| roles.contains(&role.0))
-}
-
-/// The guild's configuration and language when the author is a coordinator; otherwise
-/// replies with the polite refusal and returns `None`.
-async fn coordinator_guard(ctx: Context<'_>) -> Result<Option<(&GuildConfig, Lang)>, Error> {
-    let gc = ctx
-        .guild_id()
-        .and_then(|g| ctx.data().config.guild(g.get()));
-    let lang = lang_for(gc);
-    let roles: Vec<u64> = match ctx.author_member().await {
-        Some(m) => m.roles.iter().map(|r| r.get()).collect(),
-        None => Vec::new(),
-    };
-    match gc.filter(|gc| is_coordinator(gc, &roles)) {
-        Some(gc) => Ok(Some((gc, lang))),
-        None => {
-            answer(ctx, prompts::motcle_coordinators_only(lang)).await?;
-            Ok(None)
-        }
-    }
-}
 
 /// This server's own keywords.
 #[poise::command(
@@ -70,7 +39,7 @@ pub async fn tester(ctx: Context<'_>, texte: String) -> Result<(), Error> {
         return Ok(());
     };
     let scan = flow::explain(ctx.data(), Some(gc.id.0), &texte);
-    answer(ctx, prompts::motcle_test(lang, &texte, &scan)).await
+    reply(ctx, prompts::motcle_test(lang, &texte, &scan)).await
 }
 
 /// Add a keyword to this server's detection.
@@ -82,17 +51,17 @@ pub async fn ajouter(
     gravite: String,
     exception: Option<String>,
 ) -> Result<(), Error> {
-    let Some((gc, lang)) = coordinator_guard(ctx).await? else {
+    let Some((gc, lang)) = coordinator_guard(ctx, prompts::motcle_coordinators_only).await? else {
         return Ok(());
     };
     let rule = match NewRule::parse(&terme, &categorie, &gravite, exception.as_deref()) {
         Ok(rule) => rule,
-        Err(e) => return answer(ctx, prompts::motcle_input_error(lang, &e)).await,
+        Err(e) => return reply(ctx, prompts::motcle_input_error(lang, &e)).await,
     };
     let user = ctx.author().id.get();
     match flow::add(ctx.data(), gc.id.0, user, &rule, now_ms()).await? {
-        Added::Saved(_) => answer(ctx, prompts::motcle_added(lang, &rule)).await,
-        Added::Exists => answer(ctx, prompts::motcle_exists(lang, &rule)).await,
+        Added::Saved(_) => reply(ctx, prompts::motcle_added(lang, &rule)).await,
+        Added::Exists => reply(ctx, prompts::motcle_exists(lang, &rule)).await,
         Added::Confirm { id, lines } => {
             let button = CreateButton::new(format!("{CONFIRM_PREFIX}{id}:{user}"))
                 .label(prompts::motcle_confirm_button(lang))
@@ -113,24 +82,24 @@ pub async fn ajouter(
 /// Remove a keyword of this server.
 #[poise::command(slash_command, guild_only)]
 pub async fn retirer(ctx: Context<'_>, terme: String) -> Result<(), Error> {
-    let Some((gc, lang)) = coordinator_guard(ctx).await? else {
+    let Some((gc, lang)) = coordinator_guard(ctx, prompts::motcle_coordinators_only).await? else {
         return Ok(());
     };
     let user = ctx.author().id.get();
     match flow::remove(ctx.data(), gc.id.0, &terme, user, now_ms()).await? {
-        Some(rule) => answer(ctx, prompts::motcle_removed(lang, &rule.rule)).await,
-        None => answer(ctx, prompts::motcle_not_found(lang, &terme)).await,
+        Some(rule) => reply(ctx, prompts::motcle_removed(lang, &rule.rule)).await,
+        None => reply(ctx, prompts::motcle_not_found(lang, &terme)).await,
     }
 }
 
 /// The keywords this server added.
 #[poise::command(slash_command, guild_only)]
 pub async fn liste(ctx: Context<'_>) -> Result<(), Error> {
-    let Some((gc, lang)) = coordinator_guard(ctx).await? else {
+    let Some((gc, lang)) = coordinator_guard(ctx, prompts::motcle_coordinators_only).await? else {
         return Ok(());
     };
     let rules = flow::list(&ctx.data().db, gc.id.0).await?;
-    answer(ctx, prompts::motcle_list(lang, &rules)).await
+    reply(ctx, prompts::motcle_list(lang, &rules)).await
 }
 
 /// The confirm button: only the coordinator who asked (the id in the button), still a

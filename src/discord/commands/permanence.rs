@@ -11,20 +11,7 @@ use crate::store::now_ms;
 use super::super::{Context, Error};
 use super::aide::lang_of;
 use super::alerte::staff_guard;
-
-/// Discord refuses messages over 2,000 characters.
-const MAX_REPLY_CHARS: usize = 1990;
-
-async fn reply(ctx: Context<'_>, text: String) -> Result<(), Error> {
-    ctx.send(
-        poise::CreateReply::default()
-            .content(prompts::text::truncate_chars(&text, MAX_REPLY_CHARS))
-            .ephemeral(true)
-            .allowed_mentions(serenity::CreateAllowedMentions::new()),
-    )
-    .await?;
-    Ok(())
-}
+use super::private::reply;
 
 /// `/permanence`: the promeneurs' weekly office hours (staff).
 #[poise::command(

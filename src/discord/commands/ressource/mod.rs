@@ -241,15 +241,7 @@ fn lines<'a>(lang: Lang, resources: &[&'a Resource]) -> Vec<ResourceLine<'a>> {
         .collect()
 }
 
-async fn reply(ctx: Context<'_>, text: String) -> Result<(), Error> {
-    ctx.send(
-        poise::CreateReply::default()
-            .content(prompts::text::truncate_chars(&text, 1990))
-            .ephemeral(true),
-    )
-    .await?;
-    Ok(())
-}
+use super::private::reply;
 
 /// Answers the slash command with a modal (poise then knows it was answered).
 async fn open_modal(ctx: Context<'_>, modal: CreateModal) -> Result<(), Error> {
