@@ -97,13 +97,10 @@ fn alerts_per_person(sim: &SimHandle, alerts: &[MessageView]) -> HashMap<String,
     count
 }
 
-#[tokio::test]
-async fn two_processes_on_postgresql_alert_a_burst_exactly_once_when_one_is_killed() {
-    let Some(admin_url) = std::env::var(PG_VAR).ok().filter(|v| !v.is_empty()) else {
-        eprintln!("skipped: {PG_VAR} is not set");
-        return;
-    };
-    let db = PgDatabase::create(&admin_url).await;
+/// A database of its own, the demo guild with `YOUNG` more young people (waits of a minute:
+/// processes start from scratch), and a configuration for both bots in a temporary folder.
+async fn burst_world(admin_url: &str) -> (PgDatabase, SimHandle, tempfile::TempDir) {
+    let db = PgDatabase::create(admin_url).await;
     let mut guild = demo_guild();
     for i in 0..YOUNG {
         guild = guild.member(&format!("jeune{i:02}"), &[]);
@@ -117,6 +114,18 @@ async fn two_processes_on_postgresql_alert_a_burst_exactly_once_when_one_is_kill
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("promeneur.toml");
     std::fs::write(&config, demo_config_toml(&sim, &db.url, "").unwrap()).unwrap();
+    (db, sim, dir)
+}
+
+#[tokio::test]
+async fn two_processes_on_postgresql_alert_a_burst_exactly_once_when_one_is_killed() {
+    let Some(admin_url) = std::env::var(PG_VAR).ok().filter(|v| !v.is_empty()) else {
+        eprintln!("skipped: {PG_VAR} is not set");
+        return;
+    };
+    // `_db` lives to the end of the test: dropping it drops the database.
+    let (_db, sim, dir) = burst_world(&admin_url).await;
+    let config = dir.path().join("promeneur.toml");
 
     // Both start at once on an empty database: one applies the migrations, under sqlx's lock.
     let mut first = spawn_bot_with(&config, &[]);
@@ -344,20 +353,9 @@ async fn a_rolling_restart_of_two_processes_misses_no_alert() {
         eprintln!("skipped: {PG_VAR} is not set");
         return;
     };
-    let db = PgDatabase::create(&admin_url).await;
-    let mut guild = demo_guild();
-    for i in 0..YOUNG {
-        guild = guild.member(&format!("jeune{i:02}"), &[]);
-    }
-    let sim = Sim::builder()
-        .guild(guild)
-        .wait_timeout(Duration::from_secs(60))
-        .launch()
-        .await
-        .unwrap();
-    let dir = tempfile::tempdir().unwrap();
+    // `_db` lives to the end of the test: dropping it drops the database.
+    let (_db, sim, dir) = burst_world(&admin_url).await;
     let config = dir.path().join("promeneur.toml");
-    std::fs::write(&config, demo_config_toml(&sim, &db.url, "").unwrap()).unwrap();
     let mut a = spawn_bot_with(&config, &[]);
     sim.wait_gateway(|s| s.identifies >= 1).await.unwrap();
     let mut b = spawn_bot_with(&config, &[]);
