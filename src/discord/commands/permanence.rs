@@ -3,7 +3,7 @@
 
 use poise::serenity_prelude as serenity;
 
-use crate::domain::permanences::{NewException, NewSlot};
+use crate::domain::permanences::{NewException, NewSlot, Slot};
 use crate::flows::permanences::{self as flow, Promeneur};
 use crate::prompts::{self, Lang};
 use crate::store::now_ms;
@@ -59,17 +59,7 @@ pub async fn ajouter(
     )
     .await?;
     let text = match result {
-        Ok(slot) => prompts::permanence_added(
-            lang,
-            &prompts::SlotText {
-                id: slot.id,
-                weekday: slot.weekday,
-                start: slot.start,
-                end: slot.end,
-                promeneur: slot.promeneur_id,
-                location: slot.location.as_deref(),
-            },
-        ),
+        Ok(slot) => prompts::permanence_added(lang, &slot_text(&slot)),
         Err(e) => prompts::permanence_error(lang, &e),
     };
     reply(ctx, text).await
@@ -125,17 +115,7 @@ pub async fn retirer(ctx: Context<'_>, #[min = 1] numero: i64) -> Result<(), Err
     };
     let text =
         match flow::retire(ctx.data(), gc.id.0, numero, ctx.author().id.get(), now_ms()).await? {
-            Ok(slot) => prompts::permanence_removed(
-                lang,
-                &prompts::SlotText {
-                    id: slot.id,
-                    weekday: slot.weekday,
-                    start: slot.start,
-                    end: slot.end,
-                    promeneur: slot.promeneur_id,
-                    location: slot.location.as_deref(),
-                },
-            ),
+            Ok(slot) => prompts::permanence_removed(lang, &slot_text(&slot)),
             Err(e) => prompts::permanence_error(lang, &e),
         };
     reply(ctx, text).await
@@ -177,4 +157,16 @@ pub async fn qui_est_la(ctx: Context<'_>) -> Result<(), Error> {
     };
     let on_duty = flow::on_duty(ctx.data(), guild, now_ms()).await?;
     reply(ctx, prompts::on_duty_sentence(lang, &on_duty, tz)).await
+}
+
+/// How a slot is named in the answers.
+fn slot_text(slot: &Slot) -> prompts::SlotText<'_> {
+    prompts::SlotText {
+        id: slot.id,
+        weekday: slot.weekday,
+        start: slot.start,
+        end: slot.end,
+        promeneur: slot.promeneur_id,
+        location: slot.location.as_deref(),
+    }
 }
