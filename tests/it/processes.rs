@@ -259,18 +259,7 @@ async fn two_sharded_processes_each_receive_only_their_own_guilds() {
         .post("#discussion-sud", "bon je vais manger")
         .unwrap();
     // (Read from the channels: the two posts may come in either order.)
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while ["nord", "sud"].iter().any(|name| {
-        sim.messages(&format!("#alertes-{name}"))
-            .unwrap()
-            .is_empty()
-    }) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "an alert is missing after 30 s"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_for_both_alert_channels(&sim).await;
     tokio::time::sleep(Duration::from_secs(1)).await;
     for name in ["nord", "sud"] {
         assert_eq!(
@@ -331,18 +320,7 @@ async fn without_shard_settings_one_process_runs_the_count_discord_recommends() 
     sim.user("jeune-sud")
         .post("#discussion-sud", WORRYING)
         .unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while ["nord", "sud"].iter().any(|name| {
-        sim.messages(&format!("#alertes-{name}"))
-            .unwrap()
-            .is_empty()
-    }) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "an alert is missing after 30 s"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_for_both_alert_channels(&sim).await;
     assert_eq!(sim.gateway_stats().identifies, 2, "one session per shard");
     bot.stop().await.unwrap();
 }
@@ -405,4 +383,21 @@ async fn a_rolling_restart_of_two_processes_misses_no_alert() {
     a.kill();
     b.kill();
     sim.assert_no_violations();
+}
+
+/// Waits (30 s at most) until both guilds' alert channels hold an alert, in whichever order
+/// they came.
+async fn wait_for_both_alert_channels(sim: &SimHandle) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while ["nord", "sud"].iter().any(|name| {
+        sim.messages(&format!("#alertes-{name}"))
+            .unwrap()
+            .is_empty()
+    }) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "an alert is missing after 30 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }
