@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use promeneur_safety::eval::{self, Chat, Labelled};
+use promeneur_safety::pile_on::Policy;
 use promeneur_safety::second_look::SecondLook;
 use promeneur_safety::{read_stance, Category, RuleSet};
 
@@ -77,6 +78,63 @@ fn print_misses(rules: &RuleSet, name: &str, lines: &[Labelled]) {
     }
 }
 
+/// The conversation stage on harmless conversations: the `none` lines of the readable French
+/// sets, in file order, as chats of 25 lines between four people 15 s apart. A proxy (no
+/// real conversation), but any pile-on it reports is a false alarm.
+fn harmless_chats(rules: &RuleSet, root: &Path) -> Result<eval::ChatScore> {
+    let mut lines = Vec::new();
+    for set in ["tune", "tune2", "tune3", "blind4", "blind5", "blind6"] {
+        let path = root.join("fr").join(format!("{set}.tsv"));
+        lines.extend(
+            read_tsv(&path)?
+                .into_iter()
+                .filter(|l| l.categories.is_empty()),
+        );
+    }
+    let chats: Vec<Chat> = lines
+        .chunks(25)
+        .enumerate()
+        .map(|(i, chunk)| Chat {
+            name: format!("harmless{i:02}"),
+            messages: chunk
+                .iter()
+                .enumerate()
+                .map(|(k, l)| eval::ChatMessage {
+                    text: l.text.clone(),
+                    aggressive: false,
+                    threat: false,
+                    author: format!("p{}", k % 4),
+                    at_s: 15 * k as i64,
+                    reply_to: None,
+                })
+                .collect(),
+        })
+        .collect();
+    let stage = eval::Stage {
+        policy: policy_from_env(),
+    };
+    Ok(eval::score_chats(
+        rules,
+        "harmless pseudo-chats (readable none lines)",
+        &chats,
+        Some(stage),
+    ))
+}
+
+/// The conversation stage's policy, `PILE_ON_THRESHOLD` and `PILE_ON_MIN_WEIGHT` overriding the
+/// defaults (to explore on the readable data only).
+fn policy_from_env() -> Policy {
+    let mut p = Policy::default();
+    let var = |k: &str| std::env::var(k).ok().and_then(|v| v.parse::<f32>().ok());
+    if let Some(t) = var("PILE_ON_THRESHOLD") {
+        p.threshold = t;
+    }
+    if let Some(w) = var("PILE_ON_MIN_WEIGHT") {
+        p.min_weight = w;
+    }
+    p
+}
+
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let misses = args.iter().any(|a| a == "--misses");
@@ -98,7 +156,7 @@ fn main() -> Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../eval");
     for lang in ["fr", "en"] {
         for set in [
-            "tune", "tune2", "tune3", "blind4", "blind5", "blind6", "holdout",
+            "tune", "tune2", "tune3", "blind4", "blind5", "blind6", "blind7", "holdout",
         ] {
             let path = root.join(lang).join(format!("{set}.tsv"));
             if set.starts_with("blind") && !path.exists() {
@@ -129,6 +187,21 @@ fn main() -> Result<()> {
             }
         }
     }
+    print!("{}", harmless_chats(&rules, &root)?);
+    if args.iter().any(|a| a == "--blind-chats") {
+        // Scored once, blind, before any tuning of the conversation stage (eval/README.md).
+        let path = root.join("fr/chats_blind1.tsv");
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let chats = eval::parse_chat_tsv(&text).map_err(anyhow::Error::msg)?;
+        let stage = eval::Stage {
+            policy: policy_from_env(),
+        };
+        print!(
+            "{}",
+            eval::score_chats(&rules, "eval/fr/chats_blind1.tsv", &chats, Some(stage))
+        );
+    }
     let Some(dir) = std::env::var_os("PROMENEUR_EVAL_DIR") else {
         println!("shared data not scored: PROMENEUR_EVAL_DIR is not set");
         return Ok(());
@@ -143,7 +216,13 @@ fn main() -> Result<()> {
         print_misses(&rules, "fr-youth-visible", &youth);
     }
     let chats = read_chats(&dir.join("cyberagression-v1"))?;
-    print!("{}", eval::score_chats(&rules, &chats));
+    let stage = eval::Stage {
+        policy: policy_from_env(),
+    };
+    print!(
+        "{}",
+        eval::score_chats(&rules, "cyberagression-v1", &chats, Some(stage))
+    );
     if misses && args.iter().any(|a| a == "--chat") {
         println!("\n# chat misses and false positives");
         for c in &chats {

@@ -23,6 +23,7 @@ mod engine;
 pub mod eval;
 mod load;
 pub mod normalize;
+pub mod pile_on;
 mod rules;
 mod ruleset;
 pub mod second_look;
@@ -97,6 +98,11 @@ pub struct Scan {
     pub exceptions: Vec<ExceptionApplied>,
     /// For each combination in `matches`, the rule matches that built it: (combo rule, parts).
     pub combos: Vec<(String, Vec<Match>)>,
+    /// Signal rules (never flagging alone) that matched and survived their exceptions, with
+    /// severity `none`: how near a message came to flagging (the conversation stage weighs
+    /// them). Complete from [`RuleSet::explain`]; [`RuleSet::scan`] fills it only for the
+    /// messages it looks at closely.
+    pub signals: Vec<Match>,
 }
 
 impl Scan {
@@ -112,6 +118,7 @@ impl Scan {
         self.matches.sort_by_key(|m| (m.start, m.end));
         self.exceptions.extend(other.exceptions);
         self.combos.extend(other.combos);
+        self.signals.extend(other.signals);
     }
 }
 

@@ -296,7 +296,7 @@ fn quality_on_the_shared_data_stays_above_the_measured_floors() {
         assert!(recall >= 0.99, "{} recall {recall}", c.category);
     }
     // cyberagression-v1 (targets: recall >= 0.5 with FP <= 10%, every chat within 5).
-    let c = eval::score_chats(rules(), &chats);
+    let c = eval::score_chats(rules(), "cyberagression-v1", &chats, None);
     println!("{c}");
     assert!(
         c.harassment_recall() >= 0.60,
@@ -304,7 +304,8 @@ fn quality_on_the_shared_data_stays_above_the_measured_floors() {
         c.harassment_recall()
     );
     assert!(c.fp_rate() <= 0.08, "chat FP rate {}", c.fp_rate());
-    assert_eq!(c.flagged_within_five(), c.first_flag.len());
+    let (alone, _, all) = c.flagged_within(5);
+    assert_eq!(alone, all);
 }
 
 /// The repository's own labelled sets (`eval/` at the repository root).
@@ -491,7 +492,7 @@ fn the_second_look_keeps_its_measured_figures_where_it_helps_and_where_it_hurts(
     let r = eval::score_labelled(sl, "fr-youth-visible (second look)", &youth);
     println!("{r}");
     assert!(r.recall() >= 0.94 && r.fp_rate() <= 0.05, "{r}");
-    let c = eval::score_chats(sl, &chats);
+    let c = eval::score_chats(sl, "cyberagression-v1 (second look)", &chats, None);
     println!("{c}");
     // 0.359 harassment recall at 16.5% false positives, against 0.605 at 8.0% for the rules.
     assert!(c.harassment_recall() >= 0.35, "{c}");

@@ -321,6 +321,14 @@ impl RuleSet {
     }
 
     fn finish(&self, hits: &[Hit], mut out: Scan) -> Scan {
+        out.signals = hits
+            .iter()
+            .filter(|h| h.sev > Severity::None && self.rules[h.rule as usize].severity.is_none())
+            .map(|h| self.to_match(h))
+            .collect();
+        out.signals
+            .sort_by(|a, b| (a.start, a.end, &a.rule).cmp(&(b.start, b.end, &b.rule)));
+        out.signals.dedup();
         let mut matches: Vec<Match> = hits
             .iter()
             .filter(|h| h.sev > Severity::None && self.rules[h.rule as usize].severity.is_some())

@@ -61,5 +61,6 @@ pub(super) fn decide(model: &SecondLook, normalised: &str, text: &str, first: Sc
         matches,
         exceptions: first.exceptions,
         combos: Vec::new(),
+        signals: first.signals,
     }
 }

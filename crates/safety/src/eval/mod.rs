@@ -11,8 +11,10 @@
 
 use std::fmt;
 
+mod chat;
 mod stance;
 
+pub use chat::*;
 pub use stance::*;
 
 use crate::{Category, RuleSet, Severity};
@@ -57,86 +59,6 @@ pub fn parse_youth_tsv(src: &str) -> Result<Vec<Labelled>, String> {
     Ok(out)
 }
 
-/// One message of a CyberAgressionAdo chat.
-#[derive(Debug, Clone)]
-pub struct ChatMessage {
-    pub text: String,
-    /// `VERBAL_ABUSE` is not `none`.
-    pub aggressive: bool,
-    /// `VERBAL_ABUSE` is `threat`.
-    pub threat: bool,
-}
-
-/// One chat (one CSV file).
-#[derive(Debug, Clone)]
-pub struct Chat {
-    pub name: String,
-    pub messages: Vec<ChatMessage>,
-}
-
-/// Splits CSV text (RFC 4180: quotes, doubled quotes, line breaks inside quotes) into records.
-fn csv_records(src: &str) -> Vec<Vec<String>> {
-    let mut records = Vec::new();
-    let mut record = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = src.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') if field.is_empty() => quoted = true,
-            (false, ',') => record.push(std::mem::take(&mut field)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                record.push(std::mem::take(&mut field));
-                records.push(std::mem::take(&mut record));
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !record.is_empty() {
-        record.push(field);
-        records.push(record);
-    }
-    records
-}
-
-/// Parses one chat CSV (`ID,TIME,NAME,TEXT,ROLE,TARGET,HATE_SPEECH,VERBAL_ABUSE,HUMOR`).
-pub fn parse_chat_csv(name: &str, src: &str) -> Result<Chat, String> {
-    let mut records = csv_records(src).into_iter();
-    let header = records
-        .next()
-        .ok_or_else(|| format!("{name}: empty file"))?;
-    let col = |h: &str| {
-        header
-            .iter()
-            .position(|c| c.trim() == h)
-            .ok_or_else(|| format!("{name}: no {h} column"))
-    };
-    let (text_col, abuse_col) = (col("TEXT")?, col("VERBAL_ABUSE")?);
-    let mut messages = Vec::new();
-    for r in records {
-        if r.len() < header.len() {
-            continue;
-        }
-        let abuse = r[abuse_col].trim();
-        messages.push(ChatMessage {
-            text: r[text_col].trim().to_owned(),
-            aggressive: abuse != "none",
-            threat: abuse == "threat",
-        });
-    }
-    Ok(Chat {
-        name: name.to_owned(),
-        messages,
-    })
-}
-
 /// Recall and false-positive rate of one category on a labelled set.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CategoryScore {
@@ -166,24 +88,7 @@ pub struct LabelledScore {
     pub categories: Vec<CategoryScore>,
 }
 
-/// The scores on the CyberAgressionAdo chats.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct ChatScore {
-    pub messages: usize,
-    pub aggressive: usize,
-    /// Aggressive messages flagged as harassment.
-    pub harassment_found: usize,
-    /// Aggressive messages flagged with any category.
-    pub any_found: usize,
-    pub none: usize,
-    /// `none` messages flagged (any category).
-    pub false_positives: usize,
-    /// Per chat: name, and the 1-based rank among its aggressive messages of the first one
-    /// flagged as harassment (`None`: never).
-    pub first_flag: Vec<(String, Option<usize>)>,
-}
-
-fn ratio(a: usize, b: usize) -> f64 {
+pub(crate) fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 {
         0.0
     } else {
@@ -203,22 +108,6 @@ impl LabelledScore {
     }
     pub fn precision(&self) -> f64 {
         ratio(self.flagged, self.flagged + self.false_positives)
-    }
-}
-
-impl ChatScore {
-    pub fn harassment_recall(&self) -> f64 {
-        ratio(self.harassment_found, self.aggressive)
-    }
-    pub fn fp_rate(&self) -> f64 {
-        ratio(self.false_positives, self.none)
-    }
-    /// Chats flagged within their first five aggressive messages.
-    pub fn flagged_within_five(&self) -> usize {
-        self.first_flag
-            .iter()
-            .filter(|(_, r)| r.is_some_and(|r| r <= 5))
-            .count()
     }
 }
 
@@ -260,34 +149,6 @@ pub fn score_labelled(rules: &RuleSet, name: &str, lines: &[Labelled]) -> Labell
             s.positives += 1;
             s.found += usize::from(scan.categories.contains(c));
         }
-    }
-    r
-}
-
-/// Scans every chat message and scores harassment detection.
-pub fn score_chats(rules: &RuleSet, chats: &[Chat]) -> ChatScore {
-    let mut r = ChatScore::default();
-    for chat in chats {
-        let mut rank = 0;
-        let mut first = None;
-        for m in &chat.messages {
-            let scan = rules.scan(&m.text);
-            r.messages += 1;
-            if m.aggressive {
-                rank += 1;
-                r.aggressive += 1;
-                let harassment = scan.categories.contains(&Category::Harassment);
-                r.harassment_found += usize::from(harassment);
-                r.any_found += usize::from(scan.flagged);
-                if harassment && first.is_none() {
-                    first = Some(rank);
-                }
-            } else {
-                r.none += 1;
-                r.false_positives += usize::from(scan.flagged);
-            }
-        }
-        r.first_flag.push((chat.name.clone(), first));
     }
     r
 }
@@ -344,59 +205,10 @@ impl fmt::Display for LabelledScore {
     }
 }
 
-impl fmt::Display for ChatScore {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "cyberagression-v1: {} messages in {} chats, {} aggressive, {} none",
-            self.messages,
-            self.first_flag.len(),
-            self.aggressive,
-            self.none
-        )?;
-        writeln!(
-            f,
-            "harassment recall per message {:.3} ({}/{}); any category {:.3}; FP rate {:.3} ({}/{})",
-            self.harassment_recall(),
-            self.harassment_found,
-            self.aggressive,
-            ratio(self.any_found, self.aggressive),
-            self.fp_rate(),
-            self.false_positives,
-            self.none
-        )?;
-        writeln!(
-            f,
-            "chats flagged within their first 5 aggressive messages: {}/{}",
-            self.flagged_within_five(),
-            self.first_flag.len()
-        )?;
-        for (name, rank) in &self.first_flag {
-            match rank {
-                Some(k) => writeln!(f, "  {name}: first flagged at aggressive message #{k}")?,
-                None => writeln!(f, "  {name}: never flagged")?,
-            }
-        }
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::Stance;
-
-    #[test]
-    fn csv_fields_with_quotes_and_commas_are_split_right() {
-        let chat = parse_chat_csv(
-            "x.csv",
-            "ID,TIME,NAME,TEXT,ROLE,TARGET,HATE_SPEECH,VERBAL_ABUSE,HUMOR\n0,t,n,\"a, \"\"b\"\"\",r,t,no,threat,no\n1,t,n,ok,r,t,no,none,no\n",
-        )
-        .unwrap();
-        assert_eq!(chat.messages.len(), 2);
-        assert_eq!(chat.messages[0].text, "a, \"b\"");
-        assert!(chat.messages[0].threat && !chat.messages[1].aggressive);
-    }
 
     #[test]
     fn stance_lines_parse_and_a_wrong_header_is_refused() {

@@ -1,0 +1,242 @@
+//! Conversation, not only message: harassment is often a pile-on, several messages aimed at one
+//! person within minutes, each too mild to flag alone ("il est où le gros", "personne veut de
+//! toi ici", laughter). A [`Conversation`] is one channel's short memory: for each recent
+//! message that reads even slightly aggressive, who wrote it, at whom, when and how
+//! aggressive ([`Turn`]); never its content. When the aggression aimed at one person adds up
+//! within [`Policy::window_ms`], the conversation is flagged ([`PileOn`]): the alert names that
+//! person and links the first message of the pile-on.
+//!
+//! How aggressive one message reads is [`aggression`]: a harassment or threat flag counts
+//! fully; otherwise the second look's harassment reading (when a model is given) and the
+//! rules' own harassment signals that did not complete a flag.
+
+use std::collections::VecDeque;
+
+use crate::{Category, Scan};
+
+/// One message as a conversation remembers it: no content.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Turn {
+    pub message: u64,
+    pub author: u64,
+    /// Whom it is aimed at, when that can be told (a mention, a reply, a name, the one other
+    /// person the conversation is with).
+    pub target: Option<u64>,
+    pub at_ms: i64,
+    /// How aggressive it reads: 0 (not at all) to 1 (flagged as harassment on its own).
+    pub weight: f32,
+}
+
+/// When aggression adds up to a pile-on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Policy {
+    /// How far back a conversation counts.
+    pub window_ms: i64,
+    /// The summed weight toward one target that flags the conversation.
+    pub threshold: f32,
+    /// Aggressive messages needed at least (one message is the message flow's job).
+    pub min_messages: usize,
+    /// Their distinct authors needed at least: a pile-on is several people.
+    pub min_authors: usize,
+    /// A message weighs in from this weight (below, it is forgotten at once).
+    pub min_weight: f32,
+}
+
+impl Default for Policy {
+    fn default() -> Policy {
+        Policy {
+            window_ms: 10 * 60_000,
+            threshold: 2.0,
+            min_messages: 2,
+            min_authors: 2,
+            min_weight: NEAR_MISS,
+        }
+    }
+}
+
+/// A conversation flagged as a pile-on, told at the message that tipped it (and at every
+/// further message toward the same person that flags on its own, while it lasts).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PileOn {
+    /// The person aimed at; `None` when the messages' target could not be told.
+    pub target: Option<u64>,
+    /// The first message of the pile-on still in the window, and when it was written.
+    pub first_message: u64,
+    pub first_at_ms: i64,
+    /// Aggressive messages toward the target in the window, this one included.
+    pub messages: usize,
+    /// Their distinct authors.
+    pub authors: usize,
+    /// The summed weight.
+    pub weight: f32,
+    /// `false` for the message that tipped the conversation, `true` for the later ones.
+    pub continuing: bool,
+}
+
+/// Turns remembered per channel at most (the oldest are forgotten first).
+const MAX_TURNS: usize = 64;
+
+/// One channel's recent aggressive turns.
+#[derive(Debug, Default, Clone)]
+pub struct Conversation {
+    turns: VecDeque<Turn>,
+    /// Targets already reported, with the time of their last aggressive turn.
+    reported: Vec<(Option<u64>, i64)>,
+}
+
+impl Conversation {
+    /// Notes one message and tells whether the conversation is now a pile-on toward its target.
+    pub fn observe(&mut self, turn: Turn, policy: &Policy) -> Option<PileOn> {
+        let horizon = turn.at_ms - policy.window_ms;
+        while self.turns.front().is_some_and(|t| t.at_ms < horizon) {
+            self.turns.pop_front();
+        }
+        self.reported.retain(|(_, last)| *last >= horizon);
+        if turn.weight < policy.min_weight {
+            return None;
+        }
+        if self.turns.iter().any(|t| t.message == turn.message) {
+            // A replay or an edit: counted once.
+            return None;
+        }
+        self.turns.push_back(turn);
+        if self.turns.len() > MAX_TURNS {
+            self.turns.pop_front();
+        }
+        let mut aimed = self.turns.iter().filter(|t| t.target == turn.target);
+        let first = *aimed.next()?;
+        let (mut messages, mut weight, mut authors) = (1, first.weight, vec![first.author]);
+        for t in aimed {
+            messages += 1;
+            weight += t.weight;
+            if !authors.contains(&t.author) {
+                authors.push(t.author);
+            }
+        }
+        let reported = self.reported.iter_mut().find(|(t, _)| *t == turn.target);
+        if let Some((_, last)) = reported {
+            *last = turn.at_ms;
+            // A near miss adds to the count; only a message that flags on its own is told,
+            // so the pile-on never flags a message the rules let through after it tipped.
+            if turn.weight < 1.0 {
+                return None;
+            }
+            return Some(PileOn {
+                target: turn.target,
+                first_message: first.message,
+                first_at_ms: first.at_ms,
+                messages,
+                authors: authors.len(),
+                weight,
+                continuing: true,
+            });
+        }
+        if messages < policy.min_messages
+            || authors.len() < policy.min_authors
+            || weight < policy.threshold
+        {
+            return None;
+        }
+        self.reported.push((turn.target, turn.at_ms));
+        Some(PileOn {
+            target: turn.target,
+            first_message: first.message,
+            first_at_ms: first.at_ms,
+            messages,
+            authors: authors.len(),
+            weight,
+            continuing: false,
+        })
+    }
+}
+
+/// How aggressive a message reads, 0 to 1: 1 when the rules flagged it as harassment or a
+/// threat; [`NEAR_MISS`] when it came near (at least two distinct harassment signal rules
+/// survived: a hostile, body or identity word together with words aimed at someone); else 0.
+/// Measured on CyberAgression-v1's messages the rules let through, a near miss is about twice
+/// as common in aggressive messages as in the others (5% against 2%): weak alone, which is why
+/// only several of them, or one beside a flag, make a pile-on.
+pub fn aggression(scan: &Scan) -> f32 {
+    let flagged = scan
+        .categories
+        .iter()
+        .any(|c| matches!(c, Category::Harassment | Category::ViolenceThreat));
+    if flagged {
+        return 1.0;
+    }
+    let mut rules: Vec<&str> = scan
+        .signals
+        .iter()
+        .filter(|m| m.category == Category::Harassment)
+        .map(|m| m.rule.as_str())
+        .collect();
+    rules.sort_unstable();
+    rules.dedup();
+    if rules.len() >= 2 {
+        NEAR_MISS
+    } else {
+        0.0
+    }
+}
+
+/// The weight of a message that came near a harassment flag (see [`aggression`]).
+pub const NEAR_MISS: f32 = 0.5;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn turn(message: u64, author: u64, target: Option<u64>, secs: i64, weight: f32) -> Turn {
+        Turn {
+            message,
+            author,
+            target,
+            at_ms: secs * 1000,
+            weight,
+        }
+    }
+
+    #[test]
+    fn mild_messages_at_one_person_add_up_to_a_pile_on() {
+        let p = Policy::default();
+        let mut c = Conversation::default();
+        assert_eq!(c.observe(turn(1, 10, Some(7), 0, 1.0), &p), None);
+        assert_eq!(c.observe(turn(2, 11, Some(8), 5, 1.0), &p), None);
+        // One person alone is not a pile-on, however much they write.
+        assert_eq!(c.observe(turn(3, 10, Some(7), 10, 0.5), &p), None);
+        let tipped = c.observe(turn(4, 12, Some(7), 20, 0.5), &p).unwrap();
+        assert_eq!(tipped.target, Some(7));
+        assert_eq!(tipped.first_message, 1);
+        assert_eq!((tipped.messages, tipped.authors), (3, 2));
+        assert!(!tipped.continuing);
+        // Afterwards a near miss only adds to the count; a flag is told as continuing.
+        assert_eq!(c.observe(turn(5, 13, Some(7), 25, 0.5), &p), None);
+        let more = c.observe(turn(6, 10, Some(7), 30, 1.0), &p).unwrap();
+        assert!(more.continuing);
+        assert_eq!((more.messages, more.authors), (5, 3));
+    }
+
+    #[test]
+    fn old_turns_and_harmless_ones_do_not_count() {
+        let p = Policy::default();
+        let mut c = Conversation::default();
+        assert_eq!(c.observe(turn(1, 10, Some(7), 0, 1.0), &p), None);
+        // Eleven minutes later the first one is forgotten.
+        assert_eq!(c.observe(turn(2, 11, Some(7), 660, 1.0), &p), None);
+        assert_eq!(c.observe(turn(3, 13, Some(7), 661, 0.1), &p), None);
+        assert!(c.observe(turn(4, 12, Some(7), 662, 1.0), &p).is_some());
+    }
+
+    #[test]
+    fn a_replayed_message_counts_once_and_a_report_ends_with_the_window() {
+        let p = Policy::default();
+        let mut c = Conversation::default();
+        assert_eq!(c.observe(turn(1, 10, None, 0, 1.0), &p), None);
+        assert_eq!(c.observe(turn(1, 10, None, 1, 1.0), &p), None);
+        assert!(c.observe(turn(2, 11, None, 2, 1.0), &p).is_some());
+        // Quiet for longer than the window: a new pile-on is reported anew.
+        assert_eq!(c.observe(turn(3, 10, None, 2000, 1.0), &p), None);
+        let again = c.observe(turn(4, 11, None, 2001, 1.0), &p).unwrap();
+        assert!(!again.continuing);
+    }
+}
