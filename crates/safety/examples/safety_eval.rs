@@ -132,6 +132,9 @@ fn policy_from_env() -> Policy {
     if let Some(w) = var("PILE_ON_MIN_WEIGHT") {
         p.min_weight = w;
     }
+    if let Some(w) = var("PILE_ON_PLEA") {
+        p.plea_threshold = w;
+    }
     p
 }
 

@@ -12,6 +12,7 @@
 
 use std::collections::VecDeque;
 
+use crate::stance::TurnCues;
 use crate::{Category, Scan};
 
 /// One message as a conversation remembers it: no content.
@@ -25,6 +26,9 @@ pub struct Turn {
     pub at_ms: i64,
     /// How aggressive it reads: 0 (not at all) to 1 (flagged as harassment on its own).
     pub weight: f32,
+    /// Its writer asks the others to stop, says it hurts, or calls the attack out
+    /// ([`crate::stance::TurnCues::plea`]).
+    pub plea: bool,
 }
 
 /// When aggression adds up to a pile-on.
@@ -38,8 +42,12 @@ pub struct Policy {
     pub min_messages: usize,
     /// Their distinct authors needed at least: a pile-on is several people.
     pub min_authors: usize,
-    /// A message weighs in from this weight (below, it is forgotten at once).
+    /// A message weighs in the sum from this weight.
     pub min_weight: f32,
+    /// A message is remembered from this weight (laughter aimed at someone is), for a plea.
+    pub remember_from: f32,
+    /// The weight of the others' turns in the window that a plea turns into a pile-on.
+    pub plea_threshold: f32,
 }
 
 impl Default for Policy {
@@ -50,6 +58,8 @@ impl Default for Policy {
             min_messages: 2,
             min_authors: 2,
             min_weight: NEAR_MISS,
+            remember_from: MOCKING,
+            plea_threshold: 0.5,
         }
     }
 }
@@ -71,6 +81,9 @@ pub struct PileOn {
     pub weight: f32,
     /// `false` for the message that tipped the conversation, `true` for the later ones.
     pub continuing: bool,
+    /// Tipped by a plea: the person who asked the others to stop (or whom a bystander
+    /// defended) is the target.
+    pub plea: bool,
 }
 
 /// Turns remembered per channel at most (the oldest are forgotten first).
@@ -92,62 +105,116 @@ impl Conversation {
             self.turns.pop_front();
         }
         self.reported.retain(|(_, last)| *last >= horizon);
-        if turn.weight < policy.min_weight {
-            return None;
-        }
         if self.turns.iter().any(|t| t.message == turn.message) {
             // A replay or an edit: counted once.
+            return None;
+        }
+        if turn.plea {
+            return self.plea(turn, policy);
+        }
+        if turn.weight < policy.remember_from {
             return None;
         }
         self.turns.push_back(turn);
         if self.turns.len() > MAX_TURNS {
             self.turns.pop_front();
         }
-        let mut aimed = self.turns.iter().filter(|t| t.target == turn.target);
-        let first = *aimed.next()?;
-        let (mut messages, mut weight, mut authors) = (1, first.weight, vec![first.author]);
-        for t in aimed {
-            messages += 1;
-            weight += t.weight;
-            if !authors.contains(&t.author) {
-                authors.push(t.author);
-            }
+        if turn.weight < policy.min_weight {
+            return None;
         }
-        let reported = self.reported.iter_mut().find(|(t, _)| *t == turn.target);
-        if let Some((_, last)) = reported {
+        let aimed: Vec<Turn> = self
+            .turns
+            .iter()
+            .filter(|t| t.target == turn.target && t.weight >= policy.min_weight)
+            .copied()
+            .collect();
+        let mut pile = summarise(turn.target, &aimed)?;
+        if let Some((_, last)) = self.reported.iter_mut().find(|(t, _)| *t == turn.target) {
             *last = turn.at_ms;
             // A near miss adds to the count; only a message that flags on its own is told,
             // so the pile-on never flags a message the rules let through after it tipped.
             if turn.weight < 1.0 {
                 return None;
             }
-            return Some(PileOn {
-                target: turn.target,
-                first_message: first.message,
-                first_at_ms: first.at_ms,
-                messages,
-                authors: authors.len(),
-                weight,
-                continuing: true,
-            });
+            pile.continuing = true;
+            return Some(pile);
         }
-        if messages < policy.min_messages
-            || authors.len() < policy.min_authors
-            || weight < policy.threshold
+        if pile.messages < policy.min_messages
+            || pile.authors < policy.min_authors
+            || pile.weight < policy.threshold
         {
             return None;
         }
         self.reported.push((turn.target, turn.at_ms));
-        Some(PileOn {
-            target: turn.target,
-            first_message: first.message,
-            first_at_ms: first.at_ms,
-            messages,
-            authors: authors.len(),
-            weight,
-            continuing: false,
-        })
+        Some(pile)
     }
+
+    /// Someone asks the others to stop or calls an attack out: a pile-on when the others'
+    /// aggression in the window (laughter included) weighs enough. Its target is the plea's
+    /// writer when they were aimed at, else the person most aimed at.
+    fn plea(&mut self, turn: Turn, policy: &Policy) -> Option<PileOn> {
+        let others: Vec<Turn> = self
+            .turns
+            .iter()
+            .filter(|t| t.author != turn.author)
+            .copied()
+            .collect();
+        let weight: f32 = others.iter().map(|t| t.weight).sum();
+        if weight < policy.plea_threshold {
+            return None;
+        }
+        let target = if others.iter().any(|t| t.target == Some(turn.author)) {
+            Some(turn.author)
+        } else {
+            most_aimed(&others)
+        };
+        if self.reported.iter().any(|(t, _)| *t == target) {
+            return None;
+        }
+        let aimed: Vec<Turn> = others
+            .iter()
+            .filter(|t| target.is_none() || t.target == target || t.target.is_none())
+            .copied()
+            .collect();
+        let mut pile = summarise(target, &aimed)?;
+        pile.plea = true;
+        self.reported.push((target, turn.at_ms));
+        Some(pile)
+    }
+}
+
+/// The pile-on toward `target` made of `turns` (in time order); `None` without any.
+fn summarise(target: Option<u64>, turns: &[Turn]) -> Option<PileOn> {
+    let first = turns.first()?;
+    let mut authors: Vec<u64> = Vec::new();
+    for t in turns {
+        if !authors.contains(&t.author) {
+            authors.push(t.author);
+        }
+    }
+    Some(PileOn {
+        target,
+        first_message: first.message,
+        first_at_ms: first.at_ms,
+        messages: turns.len(),
+        authors: authors.len(),
+        weight: turns.iter().map(|t| t.weight).sum(),
+        continuing: false,
+        plea: false,
+    })
+}
+
+/// The target the most `turns` aim at (the earliest on a tie); `None` when none has one.
+fn most_aimed(turns: &[Turn]) -> Option<u64> {
+    let mut counts: Vec<(u64, usize)> = Vec::new();
+    for t in turns.iter().filter_map(|t| t.target) {
+        match counts.iter_mut().find(|(x, _)| *x == t) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((t, 1)),
+        }
+    }
+    let best = counts.iter().map(|(_, n)| *n).max()?;
+    counts.iter().find(|(_, n)| *n == best).map(|(t, _)| *t)
 }
 
 /// How aggressive a message reads, 0 to 1: 1 when the rules flagged it as harassment or a
@@ -156,7 +223,7 @@ impl Conversation {
 /// Measured on CyberAgression-v1's messages the rules let through, a near miss is about twice
 /// as common in aggressive messages as in the others (5% against 2%): weak alone, which is why
 /// only several of them, or one beside a flag, make a pile-on.
-pub fn aggression(scan: &Scan) -> f32 {
+pub fn aggression(scan: &Scan, cues: TurnCues) -> f32 {
     let flagged = scan
         .categories
         .iter()
@@ -174,10 +241,15 @@ pub fn aggression(scan: &Scan) -> f32 {
     rules.dedup();
     if rules.len() >= 2 {
         NEAR_MISS
+    } else if cues.mocking {
+        MOCKING
     } else {
         0.0
     }
 }
+
+/// The weight of laughter or mockery: part of a pile-on a plea reveals, never one alone.
+pub const MOCKING: f32 = 0.25;
 
 /// The weight of a message that came near a harassment flag (see [`aggression`]).
 pub const NEAR_MISS: f32 = 0.5;
@@ -193,6 +265,7 @@ mod tests {
             target,
             at_ms: secs * 1000,
             weight,
+            plea: false,
         }
     }
 

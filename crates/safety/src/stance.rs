@@ -94,10 +94,11 @@ enum Kind {
     ThirdParty,
     SelfHurt,
     Care,
+    Plea,
 }
 
 impl Kind {
-    const ALL: [Kind; 7] = [
+    const ALL: [Kind; 8] = [
         Kind::Address,
         Kind::Aggression,
         Kind::Mocking,
@@ -105,6 +106,7 @@ impl Kind {
         Kind::ThirdParty,
         Kind::SelfHurt,
         Kind::Care,
+        Kind::Plea,
     ];
 
     fn name(self) -> &'static str {
@@ -116,6 +118,7 @@ impl Kind {
             Kind::ThirdParty => "third_party",
             Kind::SelfHurt => "self_hurt",
             Kind::Care => "care",
+            Kind::Plea => "plea",
         }
     }
 }
@@ -132,6 +135,7 @@ struct CueFile {
     third_party: Vec<String>,
     self_hurt: Vec<String>,
     care: Vec<String>,
+    plea: Vec<String>,
 }
 
 /// The cue lists, normalised, and one automaton over all of them.
@@ -160,6 +164,7 @@ fn cues() -> &'static Cues {
             (Kind::ThirdParty, file.third_party),
             (Kind::SelfHurt, file.self_hurt),
             (Kind::Care, file.care),
+            (Kind::Plea, file.plea),
         ] {
             for cue in list {
                 let words = normalize(&cue);
@@ -181,6 +186,34 @@ fn cues() -> &'static Cues {
             automaton,
         }
     })
+}
+
+/// What one chat message shows of the conversation around it (see [`crate::pile_on`]),
+/// read from the cues of `rules/stance.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TurnCues {
+    /// Someone asks the others to stop, says it hurts, or calls an attack out, without laughing.
+    pub plea: bool,
+    /// Laughter or mockery ("mdr", "ptdr", 😂, 💀).
+    pub mocking: bool,
+}
+
+/// Reads a chat message's [`TurnCues`].
+pub fn read_turn(text: &str) -> TurnCues {
+    let padded = format!(" {} ", normalize(text));
+    let c = cues();
+    let mut out = TurnCues::default();
+    for m in c.automaton.find_overlapping_iter(&padded) {
+        for kind in &c.patterns[m.pattern().as_usize()].1 {
+            match kind {
+                Kind::Plea => out.plea = true,
+                Kind::Mocking => out.mocking = true,
+                _ => {}
+            }
+        }
+    }
+    out.plea &= !out.mocking;
+    out
 }
 
 /// Reads who a flagged message is about. `scan` is the message's scan: its categories say

@@ -9,6 +9,7 @@
 use std::fmt;
 
 use crate::pile_on::{self, Conversation, Policy, Turn};
+use crate::stance::read_turn;
 use crate::{Category, RuleSet};
 
 use super::ratio;
@@ -307,12 +308,14 @@ pub fn score_chats(rules: &RuleSet, name: &str, chats: &[Chat], stage: Option<St
             };
             let harassment = scan.categories.contains(&Category::Harassment);
             let pile_on = stage.and_then(|st| {
+                let cues = read_turn(&m.text);
                 let turn = Turn {
                     message: n as u64,
                     author: author as u64,
                     target: target_of(m, &recent, &ids, author),
                     at_ms: m.at_s * 1000,
-                    weight: pile_on::aggression(&scan),
+                    weight: pile_on::aggression(&scan, cues),
+                    plea: cues.plea,
                 };
                 conversation.observe(turn, &st.policy)
             });
@@ -321,6 +324,8 @@ pub fn score_chats(rules: &RuleSet, name: &str, chats: &[Chat], stage: Option<St
                 recent.remove(0);
             }
             out.pile_ons += usize::from(pile_on.as_ref().is_some_and(|p| !p.continuing));
+            // A pile-on a plea tipped flags the conversation, not the plea's own words.
+            let message_pile_on = pile_on.as_ref().is_some_and(|p| !p.plea);
             let by_conversation = harassment || pile_on.is_some();
             r.messages += 1;
             if m.aggressive {
@@ -328,11 +333,11 @@ pub fn score_chats(rules: &RuleSet, name: &str, chats: &[Chat], stage: Option<St
                 r.aggressive += 1;
                 r.harassment_found += usize::from(harassment);
                 r.any_found += usize::from(scan.flagged);
-                r.conversation_found += usize::from(by_conversation || scan.flagged);
+                r.conversation_found += usize::from(harassment || message_pile_on || scan.flagged);
             } else {
                 r.none += 1;
                 r.false_positives += usize::from(scan.flagged);
-                r.conversation_false_positives += usize::from(scan.flagged || pile_on.is_some());
+                r.conversation_false_positives += usize::from(scan.flagged || message_pile_on);
             }
             let seen = out.aggressive.max(1);
             if harassment && out.first_by_message.is_none() {
