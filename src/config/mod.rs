@@ -68,6 +68,9 @@ pub struct Config {
     /// Attach the detection's second look (a learned model over the rules' answer; off by
     /// default, see the README's quality table).
     pub second_look: bool,
+    /// Run the conversation stage: flag a pile-on (several people aiming at one young person
+    /// within minutes) that no single message flags (`[rules] conversation`, on by default).
+    pub conversation: bool,
     pub alerts: AlertsConfig,
     /// When a question nobody answered is reminded, then escalated.
     pub questions: WaitPolicy,
@@ -355,6 +358,7 @@ impl Config {
             journal_retention_days,
             rules_dir: raw.rules.extra_dir,
             second_look: raw.rules.second_look.unwrap_or(false),
+            conversation: raw.rules.conversation.unwrap_or(true),
             alerts: AlertsConfig {
                 escalation,
                 burst_window,

@@ -37,6 +37,7 @@ pub(super) struct RawPrivacy {
 pub(super) struct RawRules {
     pub(super) extra_dir: Option<PathBuf>,
     pub(super) second_look: Option<bool>,
+    pub(super) conversation: Option<bool>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

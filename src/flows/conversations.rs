@@ -2,11 +2,16 @@
 //! a reply ("t'es qu'une...") is aimed at the one other person the conversation is with, if
 //! there is exactly one. Only authors and times are kept (never content), for a few minutes;
 //! after a restart the memory is empty and such a target is simply unknown.
+//!
+//! Beside it, each channel's conversation stage (`promeneur_safety::pile_on`): the recent
+//! messages that read even slightly aggressive (who, at whom, when, how much; never content),
+//! which tells when several people pile on one young person.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
 use crate::domain::alerts::conversation_partner;
+use crate::safety::pile_on::{self, PileOn, Policy, Turn};
 
 /// How far back a conversation counts.
 pub const WINDOW_MS: i64 = 5 * 60_000;
@@ -19,6 +24,8 @@ const CHANNELS: usize = 10_000;
 #[derive(Debug, Default)]
 pub struct Conversations {
     channels: Mutex<HashMap<u64, VecDeque<(u64, i64)>>>,
+    /// Each channel's conversation stage.
+    stages: Mutex<HashMap<u64, pile_on::Conversation>>,
 }
 
 impl Conversations {
@@ -43,6 +50,19 @@ impl Conversations {
             channels.retain(|_, r| r.back().is_some_and(|(_, t)| *t >= horizon));
         }
         partner
+    }
+
+    /// Notes one message in its channel's conversation stage: a pile-on when the aggression
+    /// aimed at one person adds up (see `promeneur_safety::pile_on`).
+    pub fn observe(&self, channel: u64, turn: Turn, policy: &Policy) -> Option<PileOn> {
+        let mut stages = self
+            .stages
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if stages.len() > CHANNELS {
+            stages.retain(|_, c| !c.is_quiet(turn.at_ms, policy));
+        }
+        stages.entry(channel).or_default().observe(turn, policy)
     }
 }
 

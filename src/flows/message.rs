@@ -7,10 +7,13 @@ use tracing::{debug, instrument, warn};
 use crate::bot::Bot;
 use crate::domain::alerts::flag::categories_of;
 use crate::domain::alerts::{
-    about, intake, join_categories, Around, Flag, FlaggedMessage, Intake, Known, Reading,
+    about, intake, join_categories, Around, Flag, FlaggedMessage, Intake, Known, PileOnNote,
+    Reading,
 };
 use crate::domain::journal::{Action, Actor, Entry, Subject};
-use crate::safety::{read_stance, Scan};
+use crate::safety::pile_on::{self, PileOn, Policy, Turn};
+use crate::safety::stance::read_turn;
+use crate::safety::{read_stance, Category, Match, Scan, Severity};
 use crate::store::{alerts, cursors, flags, journal, outbox, Tx};
 
 use super::apply_change;
@@ -60,15 +63,37 @@ pub async fn handle(bot: &Bot, m: &Incoming<'_>) -> anyhow::Result<Handled> {
     let partner = bot
         .conversations
         .note(m.channel_id, m.author_id, m.at, m.edit);
-    let reading = scan.flagged.then(|| {
-        let stance = read_stance(m.content, &scan);
-        let around = Around {
-            author: m.author_id,
-            mentions: m.mentions.clone(),
-            reply_to: m.reply_to,
-            partner,
-        };
-        about::read(stance.stance, stance.addresses_someone, &around)
+    let pile_on = conversation_stage(bot, m, &scan, partner);
+    let (scan, note) = match pile_on {
+        Some(p) => (pile_on_scan(scan), Some(p)),
+        None => (scan, None),
+    };
+    let reading = note.as_ref().map(|p| Reading {
+        stance: crate::safety::Stance::Aggression,
+        target: p.target,
+        subject: p.target,
+    });
+    let reading = reading.or_else(|| {
+        scan.flagged.then(|| {
+            let stance = read_stance(m.content, &scan);
+            let around = Around {
+                author: m.author_id,
+                mentions: m.mentions.clone(),
+                reply_to: m.reply_to,
+                partner,
+            };
+            about::read(stance.stance, stance.addresses_someone, &around)
+        })
+    });
+    let note = note.map(|p| PileOnNote {
+        first_message: p.first_message,
+        first_at: p.first_at_ms,
+        messages: u32::try_from(p.messages).unwrap_or(u32::MAX),
+        authors: u32::try_from(p.authors).unwrap_or(u32::MAX),
+        target: p
+            .target
+            .map(|t| bot.pseudonyms.pseudonym(t).as_str().to_owned()),
+        plea: p.plea,
     });
     // Flags are rare: take the lock only for them, so ordinary traffic never waits on it.
     let _guard = if scan.flagged {
@@ -89,7 +114,7 @@ pub async fn handle(bot: &Bot, m: &Incoming<'_>) -> anyhow::Result<Handled> {
                 target: None,
                 subject: Some(m.author_id),
             });
-            match flag(bot, &mut tx, m, &scan, reading).await? {
+            match flag(bot, &mut tx, m, &scan, reading, note.clone()).await? {
                 Some(h) => h,
                 None => {
                     // Another process saved the alert since we read it: decide again.
@@ -116,6 +141,63 @@ pub async fn handle(bot: &Bot, m: &Incoming<'_>) -> anyhow::Result<Handled> {
         return Ok(handled);
     }
     anyhow::bail!("the alert kept changing under {MAX_ATTEMPTS} attempts to flag the message")
+}
+
+/// The rule id of a pile-on's match, in the alert's explanations.
+pub const PILE_ON_RULE: &str = "conversation.pile_on";
+
+/// Notes a guild message in its channel's conversation stage; the pile-on it tips, if any
+/// (a message that continues one flags on its own words, or not at all). Edits, DMs and
+/// anonymous questions are not conversation turns.
+fn conversation_stage(
+    bot: &Bot,
+    m: &Incoming<'_>,
+    scan: &Scan,
+    partner: Option<u64>,
+) -> Option<PileOn> {
+    if !bot.config.conversation || m.edit || m.guild_id.is_none() || m.anonymous {
+        return None;
+    }
+    let cues = read_turn(m.content);
+    let not_author = |id: &u64| *id != m.author_id;
+    let target = m
+        .mentions
+        .iter()
+        .copied()
+        .find(not_author)
+        .or(m.reply_to.filter(not_author))
+        .or(partner);
+    let turn = Turn {
+        message: m.message_id,
+        author: m.author_id,
+        target,
+        at_ms: m.at,
+        weight: pile_on::aggression(scan, cues),
+        plea: cues.plea,
+    };
+    bot.conversations
+        .observe(m.channel_id, turn, &Policy::default())
+        .filter(|p| !p.continuing)
+}
+
+/// The scan of the message that tipped a pile-on: flagged `harassment`, at least `medium`,
+/// with one match over no words named [`PILE_ON_RULE`] (the conversation flagged it, not
+/// its words).
+fn pile_on_scan(mut scan: Scan) -> Scan {
+    scan.flagged = true;
+    scan.severity = scan.severity.max(Severity::Medium);
+    if !scan.categories.contains(&Category::Harassment) {
+        scan.categories.push(Category::Harassment);
+        scan.categories.sort();
+    }
+    scan.matches.push(Match {
+        rule: PILE_ON_RULE.to_owned(),
+        category: Category::Harassment,
+        severity: Severity::Medium,
+        start: 0,
+        end: 0,
+    });
+    scan
 }
 
 /// The journal's entry (no content; a DM is filed under the guild whose promeneurs it goes
@@ -160,6 +242,7 @@ async fn flag(
     m: &Incoming<'_>,
     scan: &Scan,
     reading: Reading,
+    note: Option<PileOnNote>,
 ) -> anyhow::Result<Option<Handled>> {
     let existing = flags::by_message(&mut **tx, m.message_id).await?;
     let message_alert = match &existing {
@@ -197,8 +280,9 @@ async fn flag(
         author_latest: latest.as_ref(),
         sibling_categories: &siblings,
     };
-    let flag_in = |alert_id| {
-        Flag::from_scan(
+    let flag_in = |alert_id| Flag {
+        conversation: note.clone(),
+        ..Flag::from_scan(
             alert_id,
             (m.message_id, m.author_id),
             m.channel_id,

@@ -56,11 +56,23 @@ fn alert_parts(
         .map(|f| {
             let spans: Vec<(usize, usize)> = f.spans.iter().map(|s| (s.start, s.end)).collect();
             let link = message_url(guild, f.channel_id, f.message_id);
-            format!(
+            let mut shown = format!(
                 "> {}\n{}",
                 text::highlight_excerpt(&f.excerpt, &spans, EXCERPT_CHARS).replace('\n', "\n> "),
                 prompts::alert_jump_link(lang, &link)
-            )
+            );
+            if let Some(n) = &f.conversation {
+                shown.push('\n');
+                shown.push_str(&prompts::alert_pile_on(
+                    lang,
+                    (n.messages, n.authors),
+                    n.target.as_deref(),
+                    &text::discord_timestamp(n.first_at),
+                    &message_url(guild, f.channel_id, n.first_message),
+                    n.plea,
+                ));
+            }
+            shown
         })
         .collect::<Vec<_>>()
         .join("\n");

@@ -73,6 +73,43 @@ pub fn alert_target_unknown(lang: Lang) -> String {
     render(lang, &ALERT_TARGET_UNKNOWN, &[])
 }
 
+/// The line under a message that tipped a pile-on: how many messages from how many people aim
+/// at whom (a pseudonym, or `None` when unknown) since when (a Discord timestamp), with a link
+/// to the first one; and a second line when a plea tipped it.
+pub fn alert_pile_on(
+    lang: Lang,
+    (messages, authors): (u32, u32),
+    target: Option<&str>,
+    since: &str,
+    first_url: &str,
+    plea: bool,
+) -> String {
+    let unknown;
+    let target = match target {
+        Some(t) => t,
+        None => {
+            unknown = render(lang, &ALERT_PILE_ON_TARGET_UNKNOWN, &[]);
+            &unknown
+        }
+    };
+    let mut line = render(
+        lang,
+        &ALERT_PILE_ON,
+        &[
+            ("messages", &messages.to_string()),
+            ("authors", &authors.to_string()),
+            ("target", target),
+            ("since", since),
+            ("url", first_url),
+        ],
+    );
+    if plea {
+        line.push('\n');
+        line.push_str(&render(lang, &ALERT_PILE_ON_PLEA, &[]));
+    }
+    line
+}
+
 /// The value of the link field: a Markdown link to the flagged message.
 pub fn alert_jump_link(lang: Lang, message_url: &str) -> String {
     render(lang, &ALERT_JUMP_LINK, &[("url", message_url)])

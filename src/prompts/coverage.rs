@@ -73,6 +73,22 @@ fn render_everything(lang: Lang) -> Vec<String> {
     }
     out.push(alert_field_authors(lang, 3));
     out.push(alert_target_unknown(lang));
+    out.push(alert_pile_on(
+        lang,
+        (4, 3),
+        Some("renard-42"),
+        "<t:0:R>",
+        "https://x",
+        true,
+    ));
+    out.push(alert_pile_on(
+        lang,
+        (4, 3),
+        None,
+        "<t:0:R>",
+        "https://x",
+        false,
+    ));
     let item = AlertListItem {
         id: 6,
         severity: Severity::Medium,

@@ -313,6 +313,7 @@ pub(super) fn render_all(lang: Lang) -> Vec<String> {
         matches: vec![m("guild.2.1"), m("combo")],
         exceptions: vec![x(Severity::None), x(Severity::Low)],
         combos: vec![("combo".into(), vec![m("part")])],
+        signals: Vec::new(),
     };
     out.push(motcle_test(lang, text, &scan));
     out.push(motcle_test(lang, text, &Scan::default()));

@@ -239,6 +239,11 @@ pub async fn erase(tx: &mut Tx, user: u64, pseudonym: &str, now: i64) -> anyhow:
         .execute(&mut **tx)
         .await?;
     }
+    // A pile-on note naming them as its target.
+    sqlx::query("UPDATE flags SET conversation = NULL WHERE conversation LIKE $1")
+        .bind(format!("%\"{pseudonym}\"%"))
+        .execute(&mut **tx)
+        .await?;
     sqlx::query(
         "UPDATE alerts SET author_id = 0, author_pseudonym = $2, anonymous = 1, note = NULL \
          WHERE author_id = $1 OR author_pseudonym = $3",

@@ -7,7 +7,8 @@ use super::ids::{from_db, to_db};
 use crate::domain::alerts::{join_categories, parse_categories, Flag, Span};
 
 const FLAG_COLUMNS: &str =
-    "alert_id, message_id, author_id, channel_id, severity, categories, excerpt, matches, updated_at";
+    "alert_id, message_id, author_id, channel_id, severity, categories, excerpt, matches, updated_at, \
+     conversation";
 
 #[derive(Debug, Clone, FromRow)]
 struct FlagRow {
@@ -20,6 +21,7 @@ struct FlagRow {
     excerpt: String,
     matches: String,
     updated_at: i64,
+    conversation: Option<String>,
 }
 
 impl TryFrom<FlagRow> for Flag {
@@ -44,6 +46,11 @@ impl TryFrom<FlagRow> for Flag {
                     .map(|(start, end, rule)| Span { start, end, rule })
                     .collect(),
                 at: r.updated_at,
+                conversation: r
+                    .conversation
+                    .as_deref()
+                    .map(serde_json::from_str)
+                    .transpose()?,
             })
         };
         parsed().with_context(|| format!("the flag of message {message} does not parse"))
@@ -60,14 +67,21 @@ fn spans_json(flag: &Flag) -> String {
     serde_json::to_string(&spans).unwrap_or_else(|_| "[]".into())
 }
 
+/// The stored form of a pile-on note (NULL for a flag raised by its own words).
+fn conversation_json(flag: &Flag) -> Option<String> {
+    flag.conversation
+        .as_ref()
+        .and_then(|n| serde_json::to_string(n).ok())
+}
+
 /// Stores a flag; false when this message was already flagged (a replayed event).
 pub async fn insert<'e, E>(ex: E, f: &Flag) -> anyhow::Result<bool>
 where
     E: Executor<'e, Database = Any>,
 {
     let id: Option<(i64,)> = sqlx::query_as(
-        "INSERT INTO flags (alert_id, message_id, channel_id, severity, categories, excerpt, matches, created_at, updated_at, author_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) ON CONFLICT (message_id) DO NOTHING RETURNING id",
+        "INSERT INTO flags (alert_id, message_id, channel_id, severity, categories, excerpt, matches, created_at, updated_at, author_id, conversation) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10) ON CONFLICT (message_id) DO NOTHING RETURNING id",
     )
     .bind(f.alert_id)
     .bind(to_db(f.message_id))
@@ -78,6 +92,7 @@ where
     .bind(spans_json(f))
     .bind(f.at)
     .bind(to_db(f.author_id))
+    .bind(conversation_json(f))
     .fetch_optional(ex)
     .await?;
     Ok(id.is_some())
@@ -91,7 +106,7 @@ where
 {
     sqlx::query(
         "UPDATE flags SET alert_id = $1, severity = $2, categories = $3, excerpt = $4, matches = $5, \
-           updated_at = $6 WHERE message_id = $7",
+           updated_at = $6, conversation = COALESCE($8, conversation) WHERE message_id = $7",
     )
     .bind(f.alert_id)
     .bind(f.severity.as_str())
@@ -100,6 +115,7 @@ where
     .bind(spans_json(f))
     .bind(f.at)
     .bind(to_db(f.message_id))
+    .bind(conversation_json(f))
     .execute(ex)
     .await?;
     Ok(())

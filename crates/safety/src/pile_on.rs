@@ -98,6 +98,13 @@ pub struct Conversation {
 }
 
 impl Conversation {
+    /// Nothing left to remember at `now`: the channel may be forgotten.
+    pub fn is_quiet(&self, now_ms: i64, policy: &Policy) -> bool {
+        self.turns
+            .back()
+            .is_none_or(|t| t.at_ms < now_ms - policy.window_ms)
+    }
+
     /// Notes one message and tells whether the conversation is now a pile-on toward its target.
     pub fn observe(&mut self, turn: Turn, policy: &Policy) -> Option<PileOn> {
         let horizon = turn.at_ms - policy.window_ms;

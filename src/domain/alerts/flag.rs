@@ -31,6 +31,23 @@ pub struct Flag {
     pub spans: Vec<Span>,
     /// When the message was sent, or last edited, unix ms.
     pub at: i64,
+    /// Set when the conversation stage flagged the message as the one that tipped a pile-on.
+    pub conversation: Option<PileOnNote>,
+}
+
+/// What an alert shows of a pile-on (see `promeneur_safety::pile_on`): never any content.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PileOnNote {
+    /// The first message of the pile-on still in the conversation's memory, and its time.
+    pub first_message: u64,
+    pub first_at: i64,
+    /// Aggressive messages aimed at the target in the window, and their distinct authors.
+    pub messages: u32,
+    pub authors: u32,
+    /// The target's pseudonym, when the target could be told.
+    pub target: Option<String>,
+    /// Tipped by a plea: the target asked the others to stop, or a bystander called it out.
+    pub plea: bool,
 }
 
 impl Flag {
@@ -68,6 +85,7 @@ impl Flag {
             excerpt: content[..cut].to_owned(),
             spans,
             at,
+            conversation: None,
         }
     }
 }

@@ -21,7 +21,7 @@ pub use about::{conversation_partner, Around, Reading};
 pub use aggregate::{join_categories, parse_categories, Alert, Change, FlagFacts, HelplineStatus};
 pub use burst::{sort_for_list, BurstPolicy, FlagPlacement, NewFlag, OpenAlertRef};
 pub use escalation::{parse_delay, parse_duration, DurationError, EscalationPolicy};
-pub use flag::{Flag, Span};
+pub use flag::{Flag, PileOnNote, Span};
 pub use intake::{FlaggedMessage, Intake, IntakePolicy, Known, OpenAlert};
 
 /// Longest note accepted when closing an alert (a Discord modal paragraph allows 4000).
