@@ -10,6 +10,7 @@ mod export;
 mod flood;
 mod guild_rules;
 mod harassment;
+mod pile_on;
 mod journal;
 mod motcle;
 mod permanences;
