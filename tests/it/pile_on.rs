@@ -26,7 +26,10 @@ fn pseudonym(w: &World, user: &str) -> String {
 fn mock_lea(w: &World) -> u64 {
     let lea = w.sim.user("lea");
     let opening = lea
-        .post("#discussion", "jai oublie mon maillot pour la piscine demain")
+        .post(
+            "#discussion",
+            "jai oublie mon maillot pour la piscine demain",
+        )
         .unwrap();
     let first = w
         .sim
@@ -94,10 +97,16 @@ async fn friends_laughing_together_raise_nothing() {
         .post("#discussion", "jai rate le bus ce matin mdr")
         .unwrap();
     w.sim.user("ines").reply(a, "PTDRRR encore").unwrap();
-    w.sim.user("lea").reply(a, "mdrr t'es pas reveille toi").unwrap();
+    w.sim
+        .user("lea")
+        .reply(a, "mdrr t'es pas reveille toi")
+        .unwrap();
     w.sim
         .user("sami")
-        .post("#discussion", "arretez de rire jvais vous mettre une amende 😂")
+        .post(
+            "#discussion",
+            "arretez de rire jvais vous mettre une amende 😂",
+        )
         .unwrap();
     w.sim
         .assert_no_message(Duration::from_millis(1500), |p| is_alert(p) || is_dm(p))
