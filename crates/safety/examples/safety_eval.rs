@@ -159,7 +159,7 @@ fn main() -> Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../eval");
     for lang in ["fr", "en"] {
         for set in [
-            "tune", "tune2", "tune3", "blind4", "blind5", "blind6", "blind7", "holdout",
+            "tune", "tune2", "tune3", "blind4", "blind5", "blind6", "blind7", "blind8", "holdout",
         ] {
             let path = root.join(lang).join(format!("{set}.tsv"));
             if set.starts_with("blind") && !path.exists() {
@@ -192,18 +192,22 @@ fn main() -> Result<()> {
     }
     print!("{}", harmless_chats(&rules, &root)?);
     if args.iter().any(|a| a == "--blind-chats") {
-        // Scored once, blind, before any tuning of the conversation stage (eval/README.md).
-        let path = root.join("fr/chats_blind1.tsv");
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading {}", path.display()))?;
-        let chats = eval::parse_chat_tsv(&text).map_err(anyhow::Error::msg)?;
-        let stage = eval::Stage {
-            policy: policy_from_env(),
-        };
-        print!(
-            "{}",
-            eval::score_chats(&rules, "eval/fr/chats_blind1.tsv", &chats, Some(stage))
-        );
+        // Each scored once, blind, before any tuning of the conversation stage on it
+        // (eval/README.md); afterwards a tuning set.
+        for round in 1.. {
+            let path = root.join(format!("fr/chats_blind{round}.tsv"));
+            if !path.exists() {
+                break;
+            }
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let chats = eval::parse_chat_tsv(&text).map_err(anyhow::Error::msg)?;
+            let stage = eval::Stage {
+                policy: policy_from_env(),
+            };
+            let name = format!("eval/fr/chats_blind{round}.tsv");
+            print!("{}", eval::score_chats(&rules, &name, &chats, Some(stage)));
+        }
     }
     let Some(dir) = std::env::var_os("PROMENEUR_EVAL_DIR") else {
         println!("shared data not scored: PROMENEUR_EVAL_DIR is not set");
