@@ -49,7 +49,7 @@ impl RuleSet {
     }
 }
 
-/// Reads every `*.toml` file of `dir`, sorted by name.
+/// Reads every `*.toml` file of `dir` but `stance.toml`, sorted by name.
 fn read_toml_dir(dir: &Path) -> Result<Vec<(String, String)>, RuleError> {
     let io_err = |file: &Path, e: std::io::Error| RuleError {
         file: file.display().to_string(),
@@ -60,6 +60,8 @@ fn read_toml_dir(dir: &Path) -> Result<Vec<(String, String)>, RuleError> {
         .map_err(|e| io_err(dir, e))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        // The stance cues beside the shipped rules are not rules (`--rules rules` works).
+        .filter(|p| p.file_name().is_none_or(|n| n != "stance.toml"))
         .collect();
     paths.sort();
     paths

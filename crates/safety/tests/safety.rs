@@ -302,8 +302,11 @@ fn quality_on_the_shared_data_stays_above_the_measured_floors() {
         let recall = c.found as f64 / c.positives.max(1) as f64;
         assert!(recall >= 0.99, "{} recall {recall}", c.category);
     }
-    // cyberagression-v1 (targets: recall >= 0.5 with FP <= 10%, every chat within 5).
-    let c = eval::score_chats(rules(), "cyberagression-v1", &chats, None);
+    // cyberagression-v1 (issue 16's targets: by message, harassment recall >= 0.60 at <= 8%
+    // false positives; by conversation, every chat flagged within its first 3 aggressive
+    // messages). Measured: 0.605 at 0.080; with the conversation stage 0.612 at 0.080, and
+    // 19 of 19 chats within 3 (the rules were tuned on this set: not a blind figure).
+    let c = eval::score_chats(rules(), "cyberagression-v1", &chats, Some(stage()));
     println!("{c}");
     assert!(
         c.harassment_recall() >= 0.60,
@@ -311,8 +314,52 @@ fn quality_on_the_shared_data_stays_above_the_measured_floors() {
         c.harassment_recall()
     );
     assert!(c.fp_rate() <= 0.08, "chat FP rate {}", c.fp_rate());
-    let (alone, _, all) = c.flagged_within(5);
-    assert_eq!(alone, all);
+    assert!(c.conversation_recall() >= 0.61, "{c}");
+    assert!(c.conversation_fp_rate() <= 0.08, "{c}");
+    let (alone, conversation, all) = c.flagged_within(3);
+    assert_eq!((alone, conversation), (all, all), "{c}");
+}
+
+/// The conversation stage as the bot runs it.
+fn stage() -> eval::Stage {
+    eval::Stage {
+        policy: promeneur_safety::pile_on::Policy::default(),
+    }
+}
+
+/// One of the repository's conversation sets (`eval/fr/chats_blind<round>.tsv`), scored by
+/// message and by conversation.
+fn chat_set(round: u32) -> eval::ChatScore {
+    let path = eval_sets().join(format!("fr/chats_blind{round}.tsv"));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{} is part of the repository: {e}", path.display()));
+    let chats = eval::parse_chat_tsv(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let c = eval::score_chats(rules(), &path.display().to_string(), &chats, Some(stage()));
+    println!("{c}");
+    c
+}
+
+#[test]
+fn quality_on_the_blind_conversations_stays_above_the_measured_floors() {
+    // Round 1, scored blind once (rules alone 0.115 recall at 0.090 FP by message; 5 of 19
+    // chats within 3 aggressive messages), then tuned on: 0.218 at 0.044; with the stage
+    // 0.231 at 0.046, 9 of 19 within 3, 11 of 19 within 5; 6 of 11 harmless chats flagged.
+    let c = chat_set(1);
+    assert!(c.harassment_recall() >= 0.21 && c.fp_rate() <= 0.045, "{c}");
+    assert!(c.conversation_fp_rate() <= 0.047, "{c}");
+    assert!(
+        c.flagged_within(3).1 >= 9 && c.flagged_within(5).1 >= 11,
+        "{c}"
+    );
+    assert!(c.harmless_flagged().1 <= 6, "{c}");
+    // Round 2, scored blind once after that tuning: 0.112 at 0.104 by message; with the stage
+    // 0.116 at 0.104, 7 of 19 within 3, 10 of 19 within 5; 11 of 11 harmless chats flagged.
+    let c = chat_set(2);
+    assert!(c.harassment_recall() >= 0.11 && c.fp_rate() <= 0.105, "{c}");
+    assert!(
+        c.flagged_within(3).1 >= 7 && c.flagged_within(5).1 >= 10,
+        "{c}"
+    );
 }
 
 /// The repository's own labelled sets (`eval/` at the repository root).
@@ -374,6 +421,11 @@ fn quality_on_the_repository_sets_stays_above_the_measured_floors() {
     assert_floors(&repo_set("fr", "blind5"), 0.70, 0.73, 0.11);
     // fr/blind6, a third writer, scored blind once with the same rules: 0.811, 0.828, 0.107.
     assert_floors(&repo_set("fr", "blind6"), 0.81, 0.82, 0.11);
+    // fr/blind7 (round 7, aimed at breadth), scored blind once: 0.752, 0.805, 0.139; the chat
+    // exceptions added afterwards lowered its false positives to 0.124.
+    assert_floors(&repo_set("fr", "blind7"), 0.75, 0.80, 0.125);
+    // fr/blind8 (round 8), scored blind once with the rules of that day: 0.778, 0.834, 0.105.
+    assert_floors(&repo_set("fr", "blind8"), 0.77, 0.83, 0.106);
     assert_floors(&repo_set("en", "tune"), 0.99, 0.99, 0.0);
     assert_floors(&repo_set("en", "tune2"), 0.99, 0.99, 0.0);
     assert_floors(&repo_set("en", "tune3"), 0.99, 0.99, 0.01);
@@ -487,6 +539,10 @@ fn the_second_look_keeps_its_measured_figures_where_it_helps_and_where_it_hurts(
     // 0.918, 0.089.
     let sl = with_second_look();
     assert_floors(&repo_set_with(sl, "fr", "blind6"), 0.91, 0.94, 0.075);
+    // Its blind scores on the later rounds (never trained on): fr/blind7 0.912, 0.912, 0.102
+    // (0.095 after the chat exceptions); fr/blind8 0.947, 0.981, 0.084.
+    assert_floors(&repo_set_with(sl, "fr", "blind7"), 0.91, 0.91, 0.096);
+    assert_floors(&repo_set_with(sl, "fr", "blind8"), 0.94, 0.98, 0.085);
     assert_floors(&repo_set_with(sl, "fr", "holdout"), 0.91, 0.97, 0.075);
     assert_floors(&repo_set_with(sl, "en", "holdout"), 0.85, 0.91, 0.09);
     let Some(dir) = eval_dir() else {
