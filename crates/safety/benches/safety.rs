@@ -10,7 +10,9 @@
 //!
 //! The second look (`src/second_look/`, off in the bot by default) is measured too: the
 //! everyday mix scanned with it attached, its ratio to the rules alone, and its own time per
-//! message (p50, p99) on every message of the mix.
+//! message (p50, p99) on every message of the mix. So is the conversation stage (`pile_on`,
+//! on in the bot): each message's scan plus its turn cues and its step in one channel's
+//! conversation, against the scan alone.
 //!
 //! ```sh
 //! cargo bench -p promeneur-safety --bench safety
@@ -22,7 +24,9 @@
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use promeneur_safety::pile_on::{aggression, Conversation, Policy, Turn};
 use promeneur_safety::second_look::SecondLook;
+use promeneur_safety::stance::read_turn;
 use promeneur_safety::{normalize, RuleSet};
 
 #[path = "common/corpus.rs"]
@@ -246,6 +250,9 @@ fn bench(c: &mut Criterion) {
         scan.bench_function("default_rules_with_second_look", |b| {
             b.iter(|| scan_all(&with_look, &msgs))
         });
+        scan.bench_function("default_rules_with_conversation_stage", |b| {
+            b.iter(|| converse_all(&default, &msgs))
+        });
         scan.finish();
         let (ours, raw, ratio) =
             paired_seconds_per_pass(10, || scan_all(&default, &msgs), || bare_all(&msgs));
@@ -254,6 +261,11 @@ fn bench(c: &mut Criterion) {
         let (_, _, ratio_look) = paired_seconds_per_pass(
             10,
             || scan_all(&with_look, &msgs),
+            || scan_all(&default, &msgs),
+        );
+        let (_, _, ratio_stage) = paired_seconds_per_pass(
+            10,
+            || converse_all(&default, &msgs),
             || scan_all(&default, &msgs),
         );
         second_look_latency(mix, &msgs);
@@ -266,7 +278,31 @@ fn bench(c: &mut Criterion) {
             per_s(raw),
         );
         eprintln!("{mix}: with the second look {ratio_look:.2}x the rules alone's time");
+        eprintln!("{mix}: with the conversation stage {ratio_stage:.2}x the rules alone's time");
     }
+}
+
+/// Every message through the rules and the conversation stage of one channel, as the bot
+/// does: four people writing turn about, 20 s apart; the pile-ons reported.
+fn converse_all(rules: &RuleSet, msgs: &[String]) -> usize {
+    let policy = Policy::default();
+    let mut conversation = Conversation::default();
+    msgs.iter()
+        .enumerate()
+        .filter(|(i, m)| {
+            let scan = rules.scan(black_box(m.as_str()));
+            let cues = read_turn(m);
+            let turn = Turn {
+                message: *i as u64,
+                author: (*i % 4) as u64,
+                target: None,
+                at_ms: *i as i64 * 20_000,
+                weight: aggression(&scan, cues),
+                plea: cues.plea,
+            };
+            conversation.observe(turn, &policy).is_some()
+        })
+        .count()
 }
 
 /// The second look's own time per message (normalising included), p50 and p99.
