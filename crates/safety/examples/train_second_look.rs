@@ -7,9 +7,9 @@
 //! cargo run -p promeneur-safety --example train_second_look -- --without fr/blind5 --score fr/blind5 --no-write
 //! ```
 //!
-//! Trained on: the tune sets and the blind sets already scored once (their first, blind
-//! score is in the README). Never on a holdout, a blind set still waiting for its first score,
-//! or the shared data outside the repository.
+//! Trained on: the tune sets, the blind sets and blind conversation sets already scored once
+//! (their first, blind score is in `eval/README.md`). Never on a holdout, a blind set still
+//! waiting for its first score, or the shared data outside the repository.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -17,19 +17,27 @@ use std::sync::Arc;
 use anyhow::{Context, Result};
 use promeneur_safety::eval::{self, Labelled};
 use promeneur_safety::second_look::train::{train, Example, Settings};
-use promeneur_safety::RuleSet;
+use promeneur_safety::{Category, RuleSet};
 
 /// The sets the shipped model learns from (`eval/<name>.tsv`).
-const TRAINING: [&str; 8] = [
+const TRAINING: [&str; 11] = [
     "fr/tune",
     "fr/tune2",
     "fr/tune3",
     "fr/blind4",
     "fr/blind5",
+    "fr/blind6",
+    "fr/blind7",
+    "fr/blind8",
     "en/tune",
     "en/tune2",
     "en/tune3",
 ];
+
+/// The conversation sets it learns from too (`eval/<name>.tsv`, scored blind once): an
+/// aggressive line is `harassment`, every other line harmless, so that it learns what real
+/// chat looks like (banter, gaming rage, mockery without an insult word).
+const CHATS: [&str; 2] = ["fr/chats_blind1", "fr/chats_blind2"];
 
 fn read(name: &str) -> Result<Vec<Labelled>> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -38,6 +46,15 @@ fn read(name: &str) -> Result<Vec<Labelled>> {
     let text =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     eval::parse_youth_tsv(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+fn read_chats(name: &str) -> Result<Vec<eval::Chat>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../eval")
+        .join(format!("{name}.tsv"));
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    eval::parse_chat_tsv(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
 }
 
 fn values<'a>(args: &'a [String], flag: &str) -> Vec<&'a str> {
@@ -56,6 +73,19 @@ fn main() -> Result<()> {
             examples.push(Example::new(&l.text, &l.categories));
         }
         println!("training on eval/{name}.tsv");
+    }
+    for name in CHATS.iter().filter(|n| !without.contains(n)) {
+        for chat in read_chats(name)? {
+            for m in &chat.messages {
+                let categories: &[Category] = if m.aggressive {
+                    &[Category::Harassment]
+                } else {
+                    &[]
+                };
+                examples.push(Example::new(&m.text, categories));
+            }
+        }
+        println!("training on eval/{name}.tsv (conversations)");
     }
     let mut settings = Settings::default();
     if let Some(v) = values(&args, "--epochs").first() {

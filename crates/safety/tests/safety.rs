@@ -531,33 +531,32 @@ fn the_specification_examples_are_decided_right() {
 
 #[test]
 fn the_second_look_keeps_its_measured_figures_where_it_helps_and_where_it_hurts() {
-    // Trained on the tune sets and blind4/blind5; its thresholds chosen on blind4/blind5 by
-    // training without one and scoring it. Its first, blind score on fr/blind6 (then cancelling
-    // flags up to `high`): 0.895 recall, 0.940 high+critical, FP 0.040. It cancelled "je veux
-    // mourir", so it now cancels only `low` and `medium` flags; measured again (no longer
-    // blind): fr/blind6 0.912, 0.947, 0.074; fr holdout 0.918, 0.973, 0.073; en holdout 0.856,
-    // 0.918, 0.089.
+    // The first model (trained on the tune sets and blind4/blind5) scored blind: fr/blind6
+    // 0.895, 0.940, 0.040 (then cancelling flags up to `high`; now only `low` and `medium`);
+    // fr/blind7 0.912, 0.912, 0.102; fr/blind8 0.947, 0.981, 0.084. The shipped model is
+    // trained on those sets too and on the two blind conversation sets (after their blind
+    // scores), so its figures on them are training figures; its figures on the holdouts
+    // (unread) and on CyberAgression-v1 (never trained on) are not.
     let sl = with_second_look();
-    assert_floors(&repo_set_with(sl, "fr", "blind6"), 0.91, 0.94, 0.075);
-    // Its blind scores on the later rounds (never trained on): fr/blind7 0.912, 0.912, 0.102
-    // (0.095 after the chat exceptions); fr/blind8 0.947, 0.981, 0.084.
-    assert_floors(&repo_set_with(sl, "fr", "blind7"), 0.91, 0.91, 0.096);
-    assert_floors(&repo_set_with(sl, "fr", "blind8"), 0.94, 0.98, 0.085);
-    assert_floors(&repo_set_with(sl, "fr", "holdout"), 0.91, 0.97, 0.075);
-    assert_floors(&repo_set_with(sl, "en", "holdout"), 0.85, 0.91, 0.09);
+    assert_floors(&repo_set_with(sl, "fr", "blind6"), 0.96, 0.97, 0.041);
+    assert_floors(&repo_set_with(sl, "fr", "blind7"), 0.95, 0.96, 0.085);
+    assert_floors(&repo_set_with(sl, "fr", "blind8"), 0.97, 0.99, 0.052);
+    // fr holdout 0.855, 0.945, 0.055; en holdout 0.856, 0.902, 0.078.
+    assert_floors(&repo_set_with(sl, "fr", "holdout"), 0.85, 0.94, 0.056);
+    assert_floors(&repo_set_with(sl, "en", "holdout"), 0.85, 0.90, 0.079);
     let Some(dir) = eval_dir() else {
         println!("skipped the shared data: PROMENEUR_EVAL_DIR not set");
         return;
     };
-    // Where it hurts (why it is off by default): another writer's set, and real teenagers'
-    // role-played chat, whose aggression it reads as harmless.
+    // Where it hurts (why it is off by default): real teenagers' role-played chat, whose
+    // aggression it reads as harmless and whose banter it flags.
     let (youth, chats) = load_eval(&dir);
     let r = eval::score_labelled(sl, "fr-youth-visible (second look)", &youth);
     println!("{r}");
-    assert!(r.recall() >= 0.94 && r.fp_rate() <= 0.05, "{r}");
+    assert!(r.recall() >= 0.97 && r.fp_rate() <= 0.06, "{r}");
     let c = eval::score_chats(sl, "cyberagression-v1 (second look)", &chats, None);
     println!("{c}");
-    // 0.359 harassment recall at 16.5% false positives, against 0.605 at 8.0% for the rules.
-    assert!(c.harassment_recall() >= 0.35, "{c}");
-    assert!(c.fp_rate() <= 0.17, "{c}");
+    // 0.415 harassment recall at 14.1% false positives, against 0.605 at 8.0% for the rules.
+    assert!(c.harassment_recall() >= 0.41, "{c}");
+    assert!(c.fp_rate() <= 0.142, "{c}");
 }
