@@ -159,7 +159,8 @@ fn main() -> Result<()> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../eval");
     for lang in ["fr", "en"] {
         for set in [
-            "tune", "tune2", "tune3", "blind4", "blind5", "blind6", "blind7", "blind8", "holdout",
+            "tune", "tune2", "tune3", "blind4", "blind5", "blind6", "blind7", "blind8", "blind9",
+            "holdout",
         ] {
             let path = root.join(lang).join(format!("{set}.tsv"));
             if set.starts_with("blind") && !path.exists() {
