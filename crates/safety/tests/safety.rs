@@ -426,6 +426,8 @@ fn quality_on_the_repository_sets_stays_above_the_measured_floors() {
     assert_floors(&repo_set("fr", "blind7"), 0.75, 0.80, 0.125);
     // fr/blind8 (round 8), scored blind once with the rules of that day: 0.778, 0.834, 0.105.
     assert_floors(&repo_set("fr", "blind8"), 0.77, 0.83, 0.106);
+    // fr/blind9 (round 9, a fifth of it chat), scored blind once: 0.729, 0.784, 0.102.
+    assert_floors(&repo_set("fr", "blind9"), 0.72, 0.78, 0.103);
     assert_floors(&repo_set("en", "tune"), 0.99, 0.99, 0.0);
     assert_floors(&repo_set("en", "tune2"), 0.99, 0.99, 0.0);
     assert_floors(&repo_set("en", "tune3"), 0.99, 0.99, 0.01);
@@ -541,6 +543,8 @@ fn the_second_look_keeps_its_measured_figures_where_it_helps_and_where_it_hurts(
     assert_floors(&repo_set_with(sl, "fr", "blind6"), 0.96, 0.97, 0.041);
     assert_floors(&repo_set_with(sl, "fr", "blind7"), 0.95, 0.96, 0.085);
     assert_floors(&repo_set_with(sl, "fr", "blind8"), 0.97, 0.99, 0.052);
+    // Its blind score on round 9 (never trained on): fr/blind9 0.920, 0.935, 0.058.
+    assert_floors(&repo_set_with(sl, "fr", "blind9"), 0.92, 0.93, 0.059);
     // fr holdout 0.855, 0.945, 0.055; en holdout 0.856, 0.902, 0.078.
     assert_floors(&repo_set_with(sl, "fr", "holdout"), 0.85, 0.94, 0.056);
     assert_floors(&repo_set_with(sl, "en", "holdout"), 0.85, 0.90, 0.079);
@@ -548,6 +552,15 @@ fn the_second_look_keeps_its_measured_figures_where_it_helps_and_where_it_hurts(
         println!("skipped the shared data: PROMENEUR_EVAL_DIR not set");
         return;
     };
+    // The third blind conversation set (never trained on): harassment 0.358 by message at
+    // 0.088 false positives (rules alone 0.171 at 0.090).
+    let path = eval_sets().join("fr/chats_blind3.tsv");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let chats3 = eval::parse_chat_tsv(&text).unwrap();
+    let c = eval::score_chats(sl, "chats_blind3 (second look)", &chats3, Some(stage()));
+    println!("{c}");
+    assert!(c.harassment_recall() >= 0.35 && c.fp_rate() <= 0.089, "{c}");
+    assert!(c.flagged_within(3).1 >= 15, "{c}");
     // Where it hurts (why it is off by default): real teenagers' role-played chat, whose
     // aggression it reads as harmless and whose banter it flags.
     let (youth, chats) = load_eval(&dir);
