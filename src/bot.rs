@@ -46,14 +46,23 @@ impl Bot {
     /// Scans a message with the shipped rules and, for a guild, its own rules: flagged when
     /// either flags.
     pub fn scan(&self, guild_id: Option<u64>, text: &str) -> crate::safety::Scan {
-        let mut scan = self.rules.scan(text);
+        self.scan_turn(guild_id, text).0
+    }
+
+    /// [`Bot::scan`] and the message's conversation cues, from one normalisation.
+    pub fn scan_turn(
+        &self,
+        guild_id: Option<u64>,
+        text: &str,
+    ) -> (crate::safety::Scan, crate::safety::stance::TurnCues) {
+        let (mut scan, cues) = self.rules.scan_turn(text);
         if let Some(rules) = guild_id
             .and_then(|g| self.guild_rules.get(g))
             .and_then(|set| set.rules.as_ref().map(|r| r.scan(text)))
         {
             scan.merge(rules);
         }
-        scan
+        (scan, cues)
     }
 
     pub fn new(config: Arc<Config>, db: Db, rules: Arc<RuleSet>, pseudonyms: PseudonymKey) -> Bot {

@@ -12,7 +12,7 @@ use crate::domain::alerts::{
 };
 use crate::domain::journal::{Action, Actor, Entry, Subject};
 use crate::safety::pile_on::{self, PileOn, Policy, Turn};
-use crate::safety::stance::read_turn;
+use crate::safety::stance::TurnCues;
 use crate::safety::{read_stance, Category, Match, Scan, Severity};
 use crate::store::{alerts, cursors, flags, journal, outbox, Tx};
 
@@ -59,11 +59,11 @@ pub enum Handled {
 #[instrument(skip_all, fields(channel = m.channel_id, message = m.message_id, edit = m.edit))]
 pub async fn handle(bot: &Bot, m: &Incoming<'_>) -> anyhow::Result<Handled> {
     let started = std::time::Instant::now();
-    let scan = bot.scan(m.alert_guild_id.or(m.guild_id), m.content);
+    let (scan, cues) = bot.scan_turn(m.alert_guild_id.or(m.guild_id), m.content);
     let partner = bot
         .conversations
         .note(m.channel_id, m.author_id, m.at, m.edit);
-    let pile_on = conversation_stage(bot, m, &scan, partner);
+    let pile_on = conversation_stage(bot, m, (&scan, cues), partner);
     let (scan, note) = match pile_on {
         Some(p) => (pile_on_scan(scan), Some(p)),
         None => (scan, None),
@@ -152,13 +152,12 @@ pub const PILE_ON_RULE: &str = "conversation.pile_on";
 fn conversation_stage(
     bot: &Bot,
     m: &Incoming<'_>,
-    scan: &Scan,
+    (scan, cues): (&Scan, TurnCues),
     partner: Option<u64>,
 ) -> Option<PileOn> {
     if !bot.config.conversation || m.edit || m.guild_id.is_none() || m.anonymous {
         return None;
     }
-    let cues = read_turn(m.content);
     let not_author = |id: &u64| *id != m.author_id;
     let target = m
         .mentions

@@ -26,7 +26,6 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
 use promeneur_safety::pile_on::{aggression, Conversation, Policy, Turn};
 use promeneur_safety::second_look::SecondLook;
-use promeneur_safety::stance::read_turn;
 use promeneur_safety::{normalize, RuleSet};
 
 #[path = "common/corpus.rs"]
@@ -290,8 +289,7 @@ fn converse_all(rules: &RuleSet, msgs: &[String]) -> usize {
     msgs.iter()
         .enumerate()
         .filter(|(i, m)| {
-            let scan = rules.scan(black_box(m.as_str()));
-            let cues = read_turn(m);
+            let (scan, cues) = rules.scan_turn(black_box(m.as_str()));
             let turn = Turn {
                 message: *i as u64,
                 author: (*i % 4) as u64,

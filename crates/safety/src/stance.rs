@@ -200,7 +200,15 @@ pub struct TurnCues {
 
 /// Reads a chat message's [`TurnCues`].
 pub fn read_turn(text: &str) -> TurnCues {
-    let padded = format!(" {} ", normalize(text));
+    read_turn_normalised(&normalize(text))
+}
+
+/// [`read_turn`] on text already normalised (the scan's own, see `RuleSet::scan_turn`).
+pub(crate) fn read_turn_normalised(normalised: &str) -> TurnCues {
+    let mut padded = String::with_capacity(normalised.len() + 2);
+    padded.push(' ');
+    padded.push_str(normalised);
+    padded.push(' ');
     let c = cues();
     let mut out = TurnCues::default();
     for m in c.automaton.find_overlapping_iter(&padded) {

@@ -95,6 +95,19 @@ impl RuleSet {
         self.scan_scratch(text, false)
     }
 
+    /// [`RuleSet::scan`] and the message's conversation cues ([`crate::stance::read_turn`])
+    /// read from the same normalised text, for the conversation stage: one normalisation
+    /// instead of two.
+    pub fn scan_turn(&self, text: &str) -> (Scan, crate::stance::TurnCues) {
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut sc) => {
+                let scan = self.scan_with(&mut sc, text, true);
+                (scan, crate::stance::read_turn_normalised(sc.main.text()))
+            }
+            Err(_) => (self.scan(text), crate::stance::read_turn(text)),
+        })
+    }
+
     fn scan_scratch(&self, text: &str, shortcut: bool) -> Scan {
         SCRATCH.with(|cell| match cell.try_borrow_mut() {
             Ok(mut sc) => self.scan_with(&mut sc, text, shortcut),

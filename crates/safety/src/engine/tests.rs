@@ -99,3 +99,21 @@ fn masked_words_match_single_word_terms() {
     assert!(s.scan("fils de p*te").flagged);
     assert!(!s.scan("computer").flagged);
 }
+
+#[test]
+fn a_turn_scan_reads_the_same_cues_and_scan_as_apart() {
+    for text in [
+        "laissez moi tranquille svp",
+        "LAISSEZ-MOI TRANQUILLE 😭",
+        "arrête mdr t'es nul",
+        "PTDRRR le s*icide de l'exo 800mg",
+        "c'est pas drôle, ça me blesse",
+        "",
+    ] {
+        let (scan, cues) = set().scan_turn(text);
+        assert_eq!(scan, set().scan(text), "{text:?}");
+        assert_eq!(cues, crate::stance::read_turn(text), "{text:?}");
+    }
+    assert!(set().scan_turn("laissez moi tranquille svp").1.plea);
+    assert!(!set().scan_turn("arrête mdr").1.plea);
+}
