@@ -63,7 +63,13 @@ pub async fn handle(bot: &Bot, m: &Incoming<'_>) -> anyhow::Result<Handled> {
     let partner = bot
         .conversations
         .note(m.channel_id, m.author_id, m.at, m.edit);
-    let pile_on = conversation_stage(bot, m, (&scan, cues), partner);
+    let around = Around {
+        author: m.author_id,
+        mentions: m.mentions.clone(),
+        reply_to: m.reply_to,
+        partner,
+    };
+    let pile_on = conversation_stage(bot, m, (&scan, cues), around.aimed_at());
     let (scan, note) = match pile_on {
         Some(p) => (pile_on_scan(scan), Some(p)),
         None => (scan, None),
@@ -76,12 +82,6 @@ pub async fn handle(bot: &Bot, m: &Incoming<'_>) -> anyhow::Result<Handled> {
     let reading = reading.or_else(|| {
         scan.flagged.then(|| {
             let stance = read_stance(m.content, &scan);
-            let around = Around {
-                author: m.author_id,
-                mentions: m.mentions.clone(),
-                reply_to: m.reply_to,
-                partner,
-            };
             about::read(stance.stance, stance.addresses_someone, &around)
         })
     });
@@ -153,19 +153,11 @@ fn conversation_stage(
     bot: &Bot,
     m: &Incoming<'_>,
     (scan, cues): (&Scan, TurnCues),
-    partner: Option<u64>,
+    target: Option<u64>,
 ) -> Option<PileOn> {
     if !bot.config.conversation || m.edit || m.guild_id.is_none() || m.anonymous {
         return None;
     }
-    let not_author = |id: &u64| *id != m.author_id;
-    let target = m
-        .mentions
-        .iter()
-        .copied()
-        .find(not_author)
-        .or(m.reply_to.filter(not_author))
-        .or(partner);
     let turn = Turn {
         message: m.message_id,
         author: m.author_id,

@@ -14,6 +14,14 @@ fn is_dm(p: &BotPost) -> bool {
     p.kind == PostKind::Created && p.channel.starts_with("dm:")
 }
 
+/// No alert and no DM for a while.
+async fn assert_quiet(w: &World) {
+    w.sim
+        .assert_no_message(Duration::from_millis(1500), |p| is_alert(p) || is_dm(p))
+        .await
+        .unwrap();
+}
+
 fn pseudonym(w: &World, user: &str) -> String {
     let key = PseudonymKey::new(DEMO_PSEUDONYM_KEY.as_bytes().to_vec()).unwrap();
     key.pseudonym(w.sim.user_id(user).unwrap())
@@ -108,10 +116,7 @@ async fn friends_laughing_together_raise_nothing() {
             "arretez de rire jvais vous mettre une amende 😂",
         )
         .unwrap();
-    w.sim
-        .assert_no_message(Duration::from_millis(1500), |p| is_alert(p) || is_dm(p))
-        .await
-        .unwrap();
+    assert_quiet(&w).await;
     w.stop().await;
 }
 
@@ -123,9 +128,6 @@ async fn with_the_conversation_stage_off_the_same_mockery_raises_nothing() {
         .user("lea")
         .post("#discussion", "laissez moi tranquille svp")
         .unwrap();
-    w.sim
-        .assert_no_message(Duration::from_millis(1500), |p| is_alert(p) || is_dm(p))
-        .await
-        .unwrap();
+    assert_quiet(&w).await;
     w.stop().await;
 }

@@ -23,6 +23,25 @@ pub struct Around {
     pub partner: Option<u64>,
 }
 
+impl Around {
+    /// Whom the message names as its addressee: the first person it mentions, else the
+    /// author of the message it replies to. Never its own author.
+    pub fn named(&self) -> Option<u64> {
+        let not_author = |id: &u64| *id != self.author;
+        self.mentions
+            .iter()
+            .copied()
+            .find(not_author)
+            .or(self.reply_to.filter(not_author))
+    }
+
+    /// Whom the message is aimed at, as far as the people around it tell: the one it names,
+    /// else the one other person the conversation is with.
+    pub fn aimed_at(&self) -> Option<u64> {
+        self.named().or(self.partner.filter(|p| *p != self.author))
+    }
+}
+
 /// Whom a flagged message is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Reading {
@@ -42,17 +61,11 @@ pub struct Reading {
 pub fn read(stance: Stance, addresses_someone: bool, around: &Around) -> Reading {
     match stance {
         Stance::Aggression => {
-            let not_author = |id: &u64| *id != around.author;
-            let target = around
-                .mentions
-                .iter()
-                .copied()
-                .find(not_author)
-                .or(around.reply_to.filter(not_author))
-                .or(around
-                    .partner
-                    .filter(not_author)
-                    .filter(|_| addresses_someone));
+            let target = if addresses_someone {
+                around.aimed_at()
+            } else {
+                around.named()
+            };
             Reading {
                 stance,
                 target,
