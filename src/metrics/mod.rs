@@ -20,6 +20,8 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::registry::Registry;
 
+use crate::domain::alerts::AlertStatus;
+
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct FlagLabels {
     category: &'static str,
@@ -212,10 +214,14 @@ fn set_snapshot(snapshot: Option<DbSnapshot>, shards_connected: usize) {
     };
     m.database_up.set(1);
     m.alerts
-        .get_or_create(&AlertStatusLabel { status: "open" })
+        .get_or_create(&AlertStatusLabel {
+            status: AlertStatus::Open.as_str(),
+        })
         .set(s.alerts_open);
     m.alerts
-        .get_or_create(&AlertStatusLabel { status: "taken" })
+        .get_or_create(&AlertStatusLabel {
+            status: AlertStatus::Taken.as_str(),
+        })
         .set(s.alerts_taken);
     m.outbox_pending.set(s.outbox_pending);
     m.outbox_oldest_pending_seconds

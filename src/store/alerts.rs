@@ -106,11 +106,7 @@ impl TryFrom<AlertRow> for Alert {
 
 /// The stored form of a status.
 pub(super) fn status_id(status: AlertStatus) -> &'static str {
-    match status {
-        AlertStatus::Open => "open",
-        AlertStatus::Taken => "taken",
-        AlertStatus::Closed => "closed",
-    }
+    status.as_str()
 }
 
 fn parse_status(text: &str) -> anyhow::Result<AlertStatus> {

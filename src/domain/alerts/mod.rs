@@ -38,6 +38,15 @@ pub enum AlertStatus {
 impl AlertStatus {
     pub const ALL: [AlertStatus; 3] = [Self::Open, Self::Taken, Self::Closed];
 
+    /// Its id, as stored and as the metrics label it: `open`, `taken`, `closed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::Taken => "taken",
+            Self::Closed => "closed",
+        }
+    }
+
     /// Whether the alert still waits for someone (escalations and grouping apply).
     pub fn is_active(self) -> bool {
         !matches!(self, Self::Closed)
