@@ -14,10 +14,29 @@ fn is_dm(p: &BotPost) -> bool {
     p.kind == PostKind::Created && p.channel.starts_with("dm:")
 }
 
-/// No alert and no DM for a while.
+/// Nothing came of the conversation so far: a worrying message lea writes next gets an alert,
+/// so the earlier messages have been read, and that alert is the only one, with no DM to
+/// anyone but lea.
 async fn assert_quiet(w: &World) {
     w.sim
-        .assert_no_message(Duration::from_millis(1500), |p| is_alert(p) || is_dm(p))
+        .user("lea")
+        .post(
+            "#discussion",
+            "je veux mourir, ce soir je prends toutes mes boites",
+        )
+        .unwrap();
+    let alert = w.sim.wait_post(is_alert).await.unwrap();
+    assert!(
+        alert.embeds[0]
+            .to_string()
+            .contains("ce soir je prends toutes mes boites"),
+        "the first alert is the worrying message's: {:?}",
+        alert.embeds
+    );
+    w.sim
+        .assert_no_message(Duration::from_millis(800), |p| {
+            is_alert(p) || (is_dm(p) && !p.is_dm_to("lea"))
+        })
         .await
         .unwrap();
 }
