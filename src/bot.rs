@@ -46,7 +46,7 @@ impl Bot {
     /// Scans a message with the shipped rules and, for a guild, its own rules: flagged when
     /// either flags.
     pub fn scan(&self, guild_id: Option<u64>, text: &str) -> crate::safety::Scan {
-        self.scan_turn(guild_id, text).0
+        self.with_guild_rules(guild_id, text, self.rules.scan(text))
     }
 
     /// [`Bot::scan`] and the message's conversation cues, from one normalisation.
@@ -55,14 +55,24 @@ impl Bot {
         guild_id: Option<u64>,
         text: &str,
     ) -> (crate::safety::Scan, crate::safety::stance::TurnCues) {
-        let (mut scan, cues) = self.rules.scan_turn(text);
+        let (scan, cues) = self.rules.scan_turn(text);
+        (self.with_guild_rules(guild_id, text, scan), cues)
+    }
+
+    /// `scan` (the shipped rules') with the guild's own rules' scan of `text` merged in.
+    fn with_guild_rules(
+        &self,
+        guild_id: Option<u64>,
+        text: &str,
+        mut scan: crate::safety::Scan,
+    ) -> crate::safety::Scan {
         if let Some(rules) = guild_id
             .and_then(|g| self.guild_rules.get(g))
             .and_then(|set| set.rules.as_ref().map(|r| r.scan(text)))
         {
             scan.merge(rules);
         }
-        (scan, cues)
+        scan
     }
 
     pub fn new(config: Arc<Config>, db: Db, rules: Arc<RuleSet>, pseudonyms: PseudonymKey) -> Bot {

@@ -10,11 +10,10 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
-use crate::domain::alerts::conversation_partner;
-use crate::safety::pile_on::{self, PileOn, Policy, Turn};
+use crate::safety::pile_on::{self, conversation_partner, PileOn, Policy, Turn};
 
 /// How far back a conversation counts.
-pub const WINDOW_MS: i64 = 5 * 60_000;
+pub const WINDOW_MS: i64 = pile_on::PARTNER_WINDOW_MS;
 /// Messages remembered per channel.
 const PER_CHANNEL: usize = 20;
 /// Channels remembered; the least recently active are forgotten beyond this.

@@ -59,7 +59,16 @@ pub enum Handled {
 #[instrument(skip_all, fields(channel = m.channel_id, message = m.message_id, edit = m.edit))]
 pub async fn handle(bot: &Bot, m: &Incoming<'_>) -> anyhow::Result<Handled> {
     let started = std::time::Instant::now();
-    let (scan, cues) = bot.scan_turn(m.alert_guild_id.or(m.guild_id), m.content);
+    let scan_guild = m.alert_guild_id.or(m.guild_id);
+    // The conversation stage reads guild messages as they are first written; its cues come
+    // from the scan's own normalisation, and only when it runs.
+    let staged = bot.config.conversation && !m.edit && m.guild_id.is_some() && !m.anonymous;
+    let (scan, cues) = if staged {
+        let (scan, cues) = bot.scan_turn(scan_guild, m.content);
+        (scan, Some(cues))
+    } else {
+        (bot.scan(scan_guild, m.content), None)
+    };
     let partner = bot
         .conversations
         .note(m.channel_id, m.author_id, m.at, m.edit);
@@ -69,7 +78,8 @@ pub async fn handle(bot: &Bot, m: &Incoming<'_>) -> anyhow::Result<Handled> {
         reply_to: m.reply_to,
         partner,
     };
-    let pile_on = conversation_stage(bot, m, (&scan, cues), around.aimed_at());
+    let pile_on =
+        cues.and_then(|cues| conversation_stage(bot, m, (&scan, cues), around.aimed_at()));
     let (scan, note) = match pile_on {
         Some(p) => (pile_on_scan(scan), Some(p)),
         None => (scan, None),
@@ -148,16 +158,13 @@ pub const PILE_ON_RULE: &str = "conversation.pile_on";
 
 /// Notes a guild message in its channel's conversation stage; the pile-on it tips, if any
 /// (a message that continues one flags on its own words, or not at all). Edits, DMs and
-/// anonymous questions are not conversation turns.
+/// anonymous questions are not conversation turns (the caller passes no cues for them).
 fn conversation_stage(
     bot: &Bot,
     m: &Incoming<'_>,
     (scan, cues): (&Scan, TurnCues),
     target: Option<u64>,
 ) -> Option<PileOn> {
-    if !bot.config.conversation || m.edit || m.guild_id.is_none() || m.anonymous {
-        return None;
-    }
     let turn = Turn {
         message: m.message_id,
         author: m.author_id,

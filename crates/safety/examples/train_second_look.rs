@@ -39,22 +39,22 @@ const TRAINING: [&str; 11] = [
 /// chat looks like (banter, gaming rage, mockery without an insult word).
 const CHATS: [&str; 2] = ["fr/chats_blind1", "fr/chats_blind2"];
 
-fn read(name: &str) -> Result<Vec<Labelled>> {
+/// Parses the repository's set `eval/<name>.tsv` with `parse`, naming the file in errors.
+fn read_set<T>(name: &str, parse: fn(&str) -> Result<T, String>) -> Result<T> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../eval")
         .join(format!("{name}.tsv"));
     let text =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    eval::parse_youth_tsv(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    parse(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+fn read(name: &str) -> Result<Vec<Labelled>> {
+    read_set(name, eval::parse_youth_tsv)
 }
 
 fn read_chats(name: &str) -> Result<Vec<eval::Chat>> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../eval")
-        .join(format!("{name}.tsv"));
-    let text =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    eval::parse_chat_tsv(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+    read_set(name, eval::parse_chat_tsv)
 }
 
 fn values<'a>(args: &'a [String], flag: &str) -> Vec<&'a str> {

@@ -7,8 +7,9 @@
 //! person and links the first message of the pile-on.
 //!
 //! How aggressive one message reads is [`aggression`]: a harassment or threat flag counts
-//! fully; otherwise the second look's harassment reading (when a model is given) and the
-//! rules' own harassment signals that did not complete a flag.
+//! fully, a near miss of the rules (harassment signals that did not complete a flag) half,
+//! laughter a quarter. Someone asking the others to stop ([`Turn::plea`]) reveals a pile-on
+//! the weights alone would not.
 
 use std::collections::VecDeque;
 
@@ -20,8 +21,8 @@ use crate::{Category, Scan};
 pub struct Turn {
     pub message: u64,
     pub author: u64,
-    /// Whom it is aimed at, when that can be told (a mention, a reply, a name, the one other
-    /// person the conversation is with).
+    /// Whom it is aimed at, when that can be told (a mention, a reply, the one other person
+    /// the conversation is with: [`conversation_partner`]).
     pub target: Option<u64>,
     pub at_ms: i64,
     /// How aggressive it reads: 0 (not at all) to 1 (flagged as harassment on its own).
@@ -224,6 +225,26 @@ fn most_aimed(turns: &[Turn]) -> Option<u64> {
     counts.iter().find(|(_, n)| *n == best).map(|(t, _)| *t)
 }
 
+/// How far back the one other person of a conversation counts (see [`conversation_partner`]).
+pub const PARTNER_WINDOW_MS: i64 = 5 * 60_000;
+
+/// The one other person a channel's conversation is with at `at`: the authors of the recent
+/// messages (`recent`: author and time, unix ms) within `window_ms`, besides `author`, when
+/// there is exactly one. Several people talking, or nobody: unknown.
+pub fn conversation_partner(
+    recent: &[(u64, i64)],
+    author: u64,
+    at: i64,
+    window_ms: i64,
+) -> Option<u64> {
+    let mut others = recent
+        .iter()
+        .filter(|(who, when)| *who != author && at.saturating_sub(*when) <= window_ms)
+        .map(|(who, _)| *who);
+    let first = others.next()?;
+    others.all(|o| o == first).then_some(first)
+}
+
 /// How aggressive a message reads, 0 to 1: 1 when the rules flagged it as harassment or a
 /// threat; [`NEAR_MISS`] when it came near (at least two distinct harassment signal rules
 /// survived: a hostile, body or identity word together with words aimed at someone); else 0.
@@ -274,6 +295,19 @@ mod tests {
             weight,
             plea: false,
         }
+    }
+
+    #[test]
+    fn the_conversation_partner_is_the_one_other_recent_speaker() {
+        let min = 60_000;
+        let recent = [(10, 0), (20, min), (10, 2 * min)];
+        assert_eq!(
+            conversation_partner(&recent, 20, 3 * min, 5 * min),
+            Some(10)
+        );
+        let crowded = [(10, 0), (30, min)];
+        assert_eq!(conversation_partner(&crowded, 20, 2 * min, 5 * min), None);
+        assert_eq!(conversation_partner(&recent, 20, 30 * min, 5 * min), None);
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub struct Around {
     /// The author of the message it replies to.
     pub reply_to: Option<u64>,
     /// The one other person the channel's recent conversation is with (see
-    /// [`conversation_partner`]).
+    /// [`crate::safety::pile_on::conversation_partner`]).
     pub partner: Option<u64>,
 }
 
@@ -78,23 +78,6 @@ pub fn read(stance: Stance, addresses_someone: bool, around: &Around) -> Reading
             subject: Some(around.author),
         },
     }
-}
-
-/// The one other person a channel's conversation is with at `at`: the authors of the recent
-/// messages (`recent`: author and time, unix ms) within `window_ms`, besides `author`, when
-/// there is exactly one. Several people talking, or nobody: unknown.
-pub fn conversation_partner(
-    recent: &[(u64, i64)],
-    author: u64,
-    at: i64,
-    window_ms: i64,
-) -> Option<u64> {
-    let mut others = recent
-        .iter()
-        .filter(|(who, when)| *who != author && at.saturating_sub(*when) <= window_ms)
-        .map(|(who, _)| *who);
-    let first = others.next()?;
-    others.all(|o| o == first).then_some(first)
 }
 
 impl Alert {
@@ -161,18 +144,5 @@ mod tests {
             let r = read(stance, true, &around(&[LEA], Some(INES), None));
             assert_eq!((r.target, r.subject), (None, Some(SAMI)));
         }
-    }
-
-    #[test]
-    fn the_conversation_partner_is_the_one_other_recent_speaker() {
-        let min = 60_000;
-        let recent = [(LEA, 0), (SAMI, min), (LEA, 2 * min)];
-        assert_eq!(
-            conversation_partner(&recent, SAMI, 3 * min, 5 * min),
-            Some(LEA)
-        );
-        let crowded = [(LEA, 0), (INES, min)];
-        assert_eq!(conversation_partner(&crowded, SAMI, 2 * min, 5 * min), None);
-        assert_eq!(conversation_partner(&recent, SAMI, 30 * min, 5 * min), None);
     }
 }

@@ -17,7 +17,7 @@ pub mod intake;
 use std::fmt;
 use std::str::FromStr;
 
-pub use about::{conversation_partner, Around, Reading};
+pub use about::{Around, Reading};
 pub use aggregate::{join_categories, parse_categories, Alert, Change, FlagFacts, HelplineStatus};
 pub use burst::{sort_for_list, BurstPolicy, FlagPlacement, NewFlag, OpenAlertRef};
 pub use escalation::{parse_delay, parse_duration, DurationError, EscalationPolicy};

@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::pile_on::{self, Conversation, Policy, Turn};
+use crate::pile_on::{self, conversation_partner, Conversation, Policy, Turn, PARTNER_WINDOW_MS};
 use crate::stance::read_turn;
 use crate::{Category, RuleSet};
 
@@ -259,28 +259,20 @@ impl ChatScore {
 /// Who a message is aimed at, as the bot reads it: the first participant it mentions
 /// (`@name`), else the author it replies to, else the one other person who wrote in the
 /// last five minutes.
-fn target_of(m: &ChatMessage, recent: &[(usize, i64)], ids: &[&str], author: usize) -> Option<u64> {
+fn target_of(m: &ChatMessage, recent: &[(u64, i64)], ids: &[&str], author: usize) -> Option<u64> {
     let lower = m.text.to_lowercase();
-    let mentioned = ids
-        .iter()
-        .enumerate()
-        .find(|(i, name)| *i != author && lower.contains(&format!("@{}", name.to_lowercase())));
-    if let Some((i, _)) = mentioned {
-        return Some(i as u64);
+    let named = |i: usize| i != author;
+    let mentioned = (0..ids.len())
+        .filter(|&i| named(i))
+        .find(|&i| lower.contains(&format!("@{}", ids[i].to_lowercase())));
+    let replied = || {
+        let r = m.reply_to.as_deref()?;
+        ids.iter().position(|n| *n == r).filter(|&i| named(i))
+    };
+    match mentioned.or_else(replied) {
+        Some(i) => Some(i as u64),
+        None => conversation_partner(recent, author as u64, m.at_s * 1000, PARTNER_WINDOW_MS),
     }
-    if let Some(r) = &m.reply_to {
-        if let Some(i) = ids.iter().position(|n| n == r) {
-            if i != author {
-                return Some(i as u64);
-            }
-        }
-    }
-    let mut others = recent
-        .iter()
-        .filter(|(a, at)| *a != author && *at >= m.at_s - 300)
-        .map(|(a, _)| *a);
-    let first = others.next()?;
-    others.all(|a| a == first).then_some(first as u64)
 }
 
 /// Scans every chat message, by message and (with `stage`) by conversation.
@@ -291,7 +283,7 @@ pub fn score_chats(rules: &RuleSet, name: &str, chats: &[Chat], stage: Option<St
     };
     for chat in chats {
         let mut ids: Vec<&str> = Vec::new();
-        let mut recent: Vec<(usize, i64)> = Vec::new();
+        let mut recent: Vec<(u64, i64)> = Vec::new();
         let mut conversation = Conversation::default();
         let mut out = ChatOutcome {
             name: chat.name.clone(),
@@ -319,7 +311,7 @@ pub fn score_chats(rules: &RuleSet, name: &str, chats: &[Chat], stage: Option<St
                 };
                 conversation.observe(turn, &st.policy)
             });
-            recent.push((author, m.at_s));
+            recent.push((author as u64, m.at_s * 1000));
             if recent.len() > 20 {
                 recent.remove(0);
             }
@@ -464,7 +456,7 @@ mod tests {
             reply_to: reply.map(str::to_owned),
         };
         let ids = ["a", "b", "c"];
-        let recent = [(1, 900), (2, 990)];
+        let recent = [(1, 900_000), (2, 990_000)];
         assert_eq!(
             target_of(&m("@c t'es nul", Some("b")), &recent, &ids, 0),
             Some(2)
