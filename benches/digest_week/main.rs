@@ -56,19 +56,25 @@ fn bench_on(c: &mut Criterion, rt: &Runtime, db: &Db, backend: &str) {
 fn sqlite(c: &mut Criterion, rt: &Runtime) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    seed_and_bench(c, rt, &url, "sqlite")
+}
+
+/// Migrates a fresh database at `url`, writes the rows, benches the digest on it.
+fn seed_and_bench(c: &mut Criterion, rt: &Runtime, url: &str, label: &str) -> anyhow::Result<()> {
     let db = rt.block_on(async {
-        let db = Db::connect(&url).await?;
+        let db = Db::connect(url).await?;
         db.migrate().await?;
         anyhow::Ok(db)
     })?;
     let started = Instant::now();
-    rt.block_on(seed(&db, rows(), false))?;
+    let postgres = matches!(db.backend(), promeneur::store::Backend::Postgres);
+    rt.block_on(seed(&db, rows(), postgres))?;
     println!(
-        "sqlite: {} rows written in {:.1} s",
+        "{label}: {} rows written in {:.1} s",
         rows(),
         started.elapsed().as_secs_f64()
     );
-    bench_on(c, rt, &db, "sqlite");
+    bench_on(c, rt, &db, label);
     rt.block_on(db.close());
     Ok(())
 }
@@ -85,24 +91,7 @@ fn postgres(c: &mut Criterion, rt: &Runtime, admin_url: &str) -> anyhow::Result<
     let admin = rt.block_on(Db::connect(admin_url))?;
     let create = format!("CREATE DATABASE {name}");
     rt.block_on(sqlx::query(sqlx::AssertSqlSafe(create)).execute(admin.pool()))?;
-    let mut run = || -> anyhow::Result<()> {
-        let db = rt.block_on(async {
-            let db = Db::connect(&url).await?;
-            db.migrate().await?;
-            anyhow::Ok(db)
-        })?;
-        let started = Instant::now();
-        rt.block_on(seed(&db, rows(), true))?;
-        println!(
-            "postgres: {} rows written in {:.1} s",
-            rows(),
-            started.elapsed().as_secs_f64()
-        );
-        bench_on(c, rt, &db, "postgres");
-        rt.block_on(db.close());
-        Ok(())
-    };
-    let result = run();
+    let result = seed_and_bench(c, rt, &url, "postgres");
     let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
     rt.block_on(sqlx::query(sqlx::AssertSqlSafe(drop)).execute(admin.pool()))?;
     rt.block_on(admin.close());

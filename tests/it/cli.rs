@@ -1,37 +1,14 @@
 //! The `promeneur` binary's contracts: check-config, broken configurations, run without a token.
 
-use std::process::Command;
-
-fn promeneur() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_promeneur"));
-    for var in [
-        "DISCORD_TOKEN",
-        "DATABASE_URL",
-        "DISCORD_API_BASE",
-        "PROMENEUR_PSEUDONYM_KEY",
-        "PROMENEUR_CONFIG",
-    ] {
-        c.env_remove(var);
-    }
-    c
-}
+use crate::support::{promeneur_bin as promeneur, stdout_of};
 
 #[test]
 fn the_example_configuration_is_valid() {
-    let out = promeneur()
-        .args(["check-config", "--config"])
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/promeneur.example.toml"
-        ))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("configuration OK"));
+    let out = stdout_of(promeneur().args(["check-config", "--config"]).arg(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/promeneur.example.toml"
+    )));
+    assert!(String::from_utf8_lossy(&out).contains("configuration OK"));
 }
 
 #[test]
@@ -92,16 +69,11 @@ fn the_token_never_appears_in_error_output() {
 fn migrate_creates_a_fresh_sqlite_database() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("fresh.db");
-    let out = promeneur()
-        .current_dir(dir.path())
-        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
-        .arg("migrate")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    stdout_of(
+        promeneur()
+            .current_dir(dir.path())
+            .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+            .arg("migrate"),
     );
     assert!(db.exists());
 }

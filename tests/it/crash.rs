@@ -7,7 +7,7 @@ use std::time::Duration;
 use discord_sim::{demo::demo_guild, BotPost, PostKind, Sim, SimHandle};
 use promeneur::sandbox::demo_config_toml;
 
-const WORRYING: &str = "je veux mourir, ce soir je prends toutes mes boites de dolipranes";
+use crate::support::WORRYING;
 
 /// The bot process, killed when dropped so a failing test leaves nothing running.
 pub(crate) struct BotProcess(Child);

@@ -191,9 +191,7 @@ fn the_cli_prints_the_digest_and_refuses_an_unknown_format() {
     )
     .unwrap();
     let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_promeneur"))
-            .env_remove("DATABASE_URL")
-            .env_remove("PROMENEUR_CONFIG")
+        crate::support::promeneur_bin()
             .arg("--config")
             .arg(&config)
             .arg("digest")

@@ -6,7 +6,7 @@ use std::time::Duration;
 use discord_sim::{demo::demo_guild, BotPost, FaultWindow, PostKind, Sim, SimHandle};
 use promeneur::sandbox::{demo_config, RunningBot};
 
-const WORRYING: &str = "je veux mourir, ce soir je prends toutes mes boites de dolipranes";
+use crate::support::WORRYING;
 const HARMLESS: &str = "quelqu'un a fini le devoir de maths ?";
 
 pub(crate) struct World {
@@ -70,6 +70,28 @@ impl World {
         }
         self.sim.assert_no_violations();
     }
+}
+
+/// Lea writes [`WORRYING`] and karim takes its alert; the alert's post.
+pub(crate) async fn lea_worries_and_karim_takes(w: &World) -> BotPost {
+    w.sim.user("lea").post("#discussion", WORRYING).unwrap();
+    let alert = w.sim.wait_post(is_alert).await.unwrap();
+    let ix = w
+        .sim
+        .user("karim")
+        .click(alert.message_id.unwrap(), "Je prends")
+        .unwrap();
+    w.sim.wait_response(&ix).await.unwrap();
+    alert
+}
+
+/// The pseudonym the demo configuration gives `user`.
+pub(crate) fn demo_pseudonym(w: &World, user: &str) -> String {
+    promeneur::domain::pseudonym::PseudonymKey::new(promeneur::sandbox::DEMO_PSEUDONYM_KEY)
+        .unwrap()
+        .pseudonym(w.sim.user_id(user).unwrap())
+        .as_str()
+        .to_owned()
 }
 
 pub(crate) fn is_alert(p: &BotPost) -> bool {

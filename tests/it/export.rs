@@ -1,8 +1,6 @@
 //! `promeneur export`: the journal of one guild over a range of the guild's days, as CSV or
 //! JSON lines, without content; on SQLite and PostgreSQL, and through the binary.
 
-use std::process::Command;
-
 use chrono_tz::Europe::Paris;
 use promeneur::domain::alerts::Outcome;
 use promeneur::domain::journal::{Action as Journaled, Actor};
@@ -13,9 +11,9 @@ use promeneur::flows::message::{handle, Handled, Incoming};
 use promeneur::flows::questions::ask_anonymous;
 use promeneur::store::{journal, Db};
 
-use crate::support::{each_backend, test_bot, TestDb, GUILD};
+use crate::support::{each_backend, promeneur_bin, stdout_of, test_bot, TestDb, GUILD};
 
-const WORRYING: &str = "je veux mourir, ce soir je prends toutes mes boites de dolipranes";
+use crate::support::WORRYING;
 const QUESTION: &str = "comment parler a ma mere de mon orientation sans qu'elle crie ?";
 const YOUNG: u64 = 700_000_000_000_000_123;
 const STAFF: u64 = 700_000_000_000_000_999;
@@ -207,41 +205,24 @@ async fn the_days_are_the_guilds_days() {
     .await;
 }
 
-fn promeneur() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_promeneur"));
-    for var in [
-        "DATABASE_URL",
-        "PROMENEUR_CONFIG",
-        "PROMENEUR_PSEUDONYM_KEY",
-    ] {
-        c.env_remove(var);
-    }
-    c
-}
-
 #[tokio::test]
 async fn promeneur_export_writes_csv_to_stdout_and_names_a_bad_date() {
     let t = TestDb::sqlite().await;
     some_activity(&t).await;
-    let out = promeneur()
-        .env("DATABASE_URL", &t.url)
-        .args(["export", "--guild", &GUILD.to_string()])
-        .args([
-            "--from",
-            "2026-03-01",
-            "--to",
-            "2026-03-31",
-            "--format",
-            "csv",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = stdout_of(
+        promeneur_bin()
+            .env("DATABASE_URL", &t.url)
+            .args(["export", "--guild", &GUILD.to_string()])
+            .args([
+                "--from",
+                "2026-03-01",
+                "--to",
+                "2026-03-31",
+                "--format",
+                "csv",
+            ]),
     );
-    let csv = String::from_utf8(out.stdout).unwrap();
+    let csv = String::from_utf8(out).unwrap();
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
@@ -250,7 +231,7 @@ async fn promeneur_export_writes_csv_to_stdout_and_names_a_bad_date() {
     assert!(lines.count() >= 5, "{csv}");
     assert!(!csv.contains("dolipranes"));
 
-    let bad = promeneur()
+    let bad = promeneur_bin()
         .env("DATABASE_URL", &t.url)
         .args([
             "export",
@@ -270,7 +251,7 @@ async fn promeneur_export_writes_csv_to_stdout_and_names_a_bad_date() {
         "{err}"
     );
 
-    let long = promeneur()
+    let long = promeneur_bin()
         .args([
             "export",
             "--guild",

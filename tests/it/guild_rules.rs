@@ -7,7 +7,7 @@ use promeneur::flows::guild_rules::{self as flow, Added};
 use promeneur::safety::RuleSet;
 use promeneur::store::guild_rules as store;
 
-use crate::support::{each_backend, test_bot, GUILD};
+use crate::support::{each_backend, promeneur_bin, stdout_of, test_bot, GUILD};
 
 const TEXT: &str = "on se retrouve au zorglub ce soir";
 
@@ -151,18 +151,12 @@ async fn rules_export_prints_a_file_the_shipped_loader_reads_back() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("promeneur.toml");
     std::fs::write(&config, format!("[database]\nurl = \"{}\"\n", t.url)).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_promeneur"))
-        .env_remove("DATABASE_URL")
-        .args(["rules", "export", "--guild", &GUILD.to_string(), "--config"])
-        .arg(&config)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = stdout_of(
+        promeneur_bin()
+            .args(["rules", "export", "--guild", &GUILD.to_string(), "--config"])
+            .arg(&config),
     );
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = String::from_utf8(out).unwrap();
     assert!(!text.contains("retire"), "only active rules: {text}");
 
     let set = RuleSet::from_sources(&[("exported.toml", &text)]).expect("the loader reads it");

@@ -4,12 +4,11 @@
 //! message content, no pseudonym, key or token, no export contents.
 
 use discord_sim::PostKind;
-use promeneur::domain::pseudonym::PseudonymKey;
 use promeneur::sandbox::DEMO_PSEUDONYM_KEY;
 
-use crate::e2e::{is_alert, World};
+use crate::e2e::{demo_pseudonym, lea_worries_and_karim_takes, World};
 
-const WORRYING: &str = "je veux mourir, ce soir je prends toutes mes boites de dolipranes";
+use crate::support::WORRYING;
 const QUESTION: &str = "est-ce que quelqu'un sait comment on change de lycee en cours d'annee";
 
 /// Today in the demo guild's time zone (Europe/Paris), as `/export` reads days.
@@ -22,14 +21,7 @@ fn today() -> String {
 
 /// Lea's worrying message, karim takes its alert then closes it.
 async fn an_alert_taken_and_closed(w: &World) {
-    w.sim.user("lea").post("#discussion", WORRYING).unwrap();
-    let alert = w.sim.wait_post(is_alert).await.unwrap();
-    let ix = w
-        .sim
-        .user("karim")
-        .click(alert.message_id.unwrap(), "Je prends")
-        .unwrap();
-    w.sim.wait_response(&ix).await.unwrap();
+    lea_worries_and_karim_takes(w).await;
     let closed = w
         .ask("karim", "/alerte clore numero:1 issue:\"faux positif\"")
         .await;
@@ -82,11 +74,7 @@ async fn export_attaches_a_csv_of_what_happened_and_journal_lists_the_promeneurs
     );
     let karim = w.sim.user_id("karim").unwrap().to_string();
     let lea = w.sim.user_id("lea").unwrap();
-    let lea_pseudonym = PseudonymKey::new(DEMO_PSEUDONYM_KEY)
-        .unwrap()
-        .pseudonym(lea)
-        .as_str()
-        .to_owned();
+    let lea_pseudonym = demo_pseudonym(&w, "lea");
     // (actor_kind, actor, action, outcome) of each row, in order.
     let rows: Vec<(String, String, String, String)> = lines
         .map(|l| {

@@ -11,8 +11,6 @@ use crate::support::{each_backend, test_bot, GUILD};
 
 const KARIM: u64 = 700_000_000_000_000_001;
 const JULIE: u64 = 700_000_000_000_000_002;
-pub(crate) const WORRYING: &str =
-    "je veux mourir, ce soir je prends toutes mes boites de dolipranes";
 
 fn utc(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> i64 {
     Utc.with_ymd_and_hms(y, mo, d, h, mi, 0)

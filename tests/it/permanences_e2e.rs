@@ -7,7 +7,7 @@ use chrono::{Datelike, Timelike, Utc};
 use discord_sim::PostKind;
 
 use crate::e2e::{is_alert, World};
-use crate::permanences::WORRYING;
+use crate::support::WORRYING;
 
 /// Today's local weekday and a slot from this minute to two hours later (or 24:00).
 fn slot_from_now(tz: chrono_tz::Tz) -> (String, String, String) {

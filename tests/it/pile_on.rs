@@ -5,10 +5,8 @@
 use std::time::Duration;
 
 use discord_sim::{BotPost, PostKind};
-use promeneur::domain::pseudonym::PseudonymKey;
-use promeneur::sandbox::DEMO_PSEUDONYM_KEY;
 
-use crate::e2e::{is_alert, World};
+use crate::e2e::{demo_pseudonym, is_alert, World};
 
 fn is_dm(p: &BotPost) -> bool {
     p.kind == PostKind::Created && p.channel.starts_with("dm:")
@@ -39,13 +37,6 @@ async fn assert_quiet(w: &World) {
         })
         .await
         .unwrap();
-}
-
-fn pseudonym(w: &World, user: &str) -> String {
-    let key = PseudonymKey::new(DEMO_PSEUDONYM_KEY.as_bytes().to_vec()).unwrap();
-    key.pseudonym(w.sim.user_id(user).unwrap())
-        .as_str()
-        .to_owned()
 }
 
 /// Lea is mocked by two people (no message flags alone), then asks them to stop. Returns the
@@ -92,7 +83,7 @@ async fn mockery_at_one_person_then_a_plea_is_one_alert_about_them_naming_the_pi
         "the pile-on is counted: {embed}"
     );
     assert!(
-        embed.contains(&pseudonym(&w, "lea")),
+        embed.contains(&demo_pseudonym(&w, "lea")),
         "the target's pseudonym: {embed}"
     );
     assert!(

@@ -7,80 +7,12 @@ use std::time::Duration;
 
 use discord_sim::{demo::demo_guild, GuildSpec, MessageView, Sim, SimHandle};
 use promeneur::sandbox::demo_config_toml;
-use sqlx::Executor;
 
 use crate::crash::spawn_bot_with;
 use crate::service::{free_port, get, value};
-use crate::support::PG_VAR;
 
-const WORRYING: &str = "je veux mourir, ce soir je prends toutes mes boites de dolipranes";
+use crate::support::{postgres_or_skip, TestDb, WORRYING};
 const YOUNG: usize = 24;
-
-/// A database of its own on the test server, dropped with the guard.
-struct PgDatabase {
-    admin_url: String,
-    name: String,
-    url: String,
-}
-
-impl PgDatabase {
-    async fn create(admin_url: &str) -> PgDatabase {
-        let name = format!(
-            "promeneur_procs_{}_{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.subsec_nanos())
-                .unwrap_or(0)
-        );
-        let admin = promeneur::store::Db::connect(admin_url).await.unwrap();
-        admin
-            .pool()
-            .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .await
-            .unwrap();
-        admin.close().await;
-        let (base, query) = admin_url.split_once('?').unwrap_or((admin_url, ""));
-        let root = &base[..base
-            .rfind('/')
-            .filter(|i| *i > "postgres://".len())
-            .unwrap_or(base.len())];
-        let url = if query.is_empty() {
-            format!("{root}/{name}")
-        } else {
-            format!("{root}/{name}?{query}")
-        };
-        PgDatabase {
-            admin_url: admin_url.to_string(),
-            name,
-            url,
-        }
-    }
-}
-
-impl Drop for PgDatabase {
-    fn drop(&mut self) {
-        let (admin_url, name) = (self.admin_url.clone(), self.name.clone());
-        let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            rt.block_on(async move {
-                if let Ok(admin) = promeneur::store::Db::connect(&admin_url).await {
-                    let _ = admin
-                        .pool()
-                        .execute(sqlx::AssertSqlSafe(format!(
-                            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                        )))
-                        .await;
-                    admin.close().await;
-                }
-            });
-        })
-        .join();
-    }
-}
 
 /// How many alert messages in the channel name each young person.
 fn alerts_per_person(sim: &SimHandle, alerts: &[MessageView]) -> HashMap<String, usize> {
@@ -99,8 +31,9 @@ fn alerts_per_person(sim: &SimHandle, alerts: &[MessageView]) -> HashMap<String,
 
 /// A database of its own, the demo guild with `YOUNG` more young people (waits of a minute:
 /// processes start from scratch), and a configuration for both bots in a temporary folder.
-async fn burst_world(admin_url: &str) -> (PgDatabase, SimHandle, tempfile::TempDir) {
-    let db = PgDatabase::create(admin_url).await;
+/// `None` (the test skipped) without PostgreSQL.
+async fn burst_world() -> Option<(TestDb, SimHandle, tempfile::TempDir, std::path::PathBuf)> {
+    let db = postgres_or_skip(false).await?;
     let mut guild = demo_guild();
     for i in 0..YOUNG {
         guild = guild.member(&format!("jeune{i:02}"), &[]);
@@ -114,18 +47,15 @@ async fn burst_world(admin_url: &str) -> (PgDatabase, SimHandle, tempfile::TempD
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("promeneur.toml");
     std::fs::write(&config, demo_config_toml(&sim, &db.url, "").unwrap()).unwrap();
-    (db, sim, dir)
+    Some((db, sim, dir, config))
 }
 
 #[tokio::test]
 async fn two_processes_on_postgresql_alert_a_burst_exactly_once_when_one_is_killed() {
-    let Some(admin_url) = std::env::var(PG_VAR).ok().filter(|v| !v.is_empty()) else {
-        eprintln!("skipped: {PG_VAR} is not set");
+    // `_db` lives to the end of the test: dropping it drops the database.
+    let Some((_db, sim, _dir, config)) = burst_world().await else {
         return;
     };
-    // `_db` lives to the end of the test: dropping it drops the database.
-    let (_db, sim, dir) = burst_world(&admin_url).await;
-    let config = dir.path().join("promeneur.toml");
 
     // Both start at once on an empty database: one applies the migrations, under sqlx's lock.
     let mut first = spawn_bot_with(&config, &[]);
@@ -212,11 +142,9 @@ fn sharded_config(sim: &SimHandle, url: &str, guilds: &[(&str, u64)]) -> String 
 #[tokio::test]
 async fn two_sharded_processes_each_receive_only_their_own_guilds() {
     // Sharded processes share one database (alert ids, message nonces, jobs): PostgreSQL.
-    let Some(admin_url) = std::env::var(PG_VAR).ok().filter(|v| !v.is_empty()) else {
-        eprintln!("skipped: {PG_VAR} is not set");
+    let Some(db) = postgres_or_skip(false).await else {
         return;
     };
-    let db = PgDatabase::create(&admin_url).await;
     let sim = Sim::builder()
         .guild(sharded_guild("nord", 0))
         .guild(sharded_guild("sud", 1))
@@ -327,13 +255,10 @@ async fn without_shard_settings_one_process_runs_the_count_discord_recommends() 
 
 #[tokio::test]
 async fn a_rolling_restart_of_two_processes_misses_no_alert() {
-    let Some(admin_url) = std::env::var(PG_VAR).ok().filter(|v| !v.is_empty()) else {
-        eprintln!("skipped: {PG_VAR} is not set");
+    // `_db` lives to the end of the test: dropping it drops the database.
+    let Some((_db, sim, _dir, config)) = burst_world().await else {
         return;
     };
-    // `_db` lives to the end of the test: dropping it drops the database.
-    let (_db, sim, dir) = burst_world(&admin_url).await;
-    let config = dir.path().join("promeneur.toml");
     let mut a = spawn_bot_with(&config, &[]);
     sim.wait_gateway(|s| s.identifies >= 1).await.unwrap();
     let mut b = spawn_bot_with(&config, &[]);

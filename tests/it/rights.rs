@@ -11,10 +11,10 @@ use promeneur::flows::questions::{ask_anonymous, private_dm, Dm};
 use promeneur::flows::rights;
 use promeneur::store::{alerts, Backend};
 
-use crate::e2e::{is_alert, World};
+use crate::e2e::{lea_worries_and_karim_takes, World};
 use crate::support::{each_backend, test_bot, GUILD};
 
-const WORRYING: &str = "je veux mourir, ce soir je prends toutes mes boites de dolipranes";
+use crate::support::WORRYING;
 const QUESTION: &str = "comment parler a ma mere de mon orientation sans qu'elle crie ?";
 const PRIVATE: &str = "je dors plus depuis des semaines, je sais pas a qui en parler";
 const YOUNG: u64 = 700_000_000_000_000_123;
@@ -211,14 +211,7 @@ async fn a_failed_erasure_transaction_leaves_everything_as_it_was() {
 #[tokio::test]
 async fn mes_donnees_dms_a_file_then_oubli_leaves_no_trace_and_tells_the_promeneur() {
     let w = World::start("").await;
-    w.sim.user("lea").post("#discussion", WORRYING).unwrap();
-    let alert = w.sim.wait_post(is_alert).await.unwrap();
-    let ix = w
-        .sim
-        .user("karim")
-        .click(alert.message_id.unwrap(), "Je prends")
-        .unwrap();
-    w.sim.wait_response(&ix).await.unwrap();
+    let alert = lea_worries_and_karim_takes(&w).await;
     w.sim.user("lea").dm(PRIVATE).unwrap();
     // Her private question is relayed (and scanned) before she asks for her data.
     w.sim

@@ -7,9 +7,9 @@ use discord_sim::{demo::demo_guild, PostKind, Sim};
 use promeneur::sandbox::{demo_config, RunningBot};
 use sqlx::Executor;
 
-use crate::support::{TestDb, PG_VAR};
+use crate::support::TestDb;
 
-const WORRYING: &str = "je veux mourir, ce soir je prends toutes mes boites de dolipranes";
+use crate::support::WORRYING;
 
 /// A port nobody listens on right now, for `[metrics] listen`.
 pub(crate) fn free_port() -> u16 {
@@ -148,8 +148,7 @@ async fn metrics_parse_as_prometheus_text_and_health_follows_the_gateway() {
 
 #[tokio::test]
 async fn health_turns_unavailable_while_the_database_refuses_connections_and_back() {
-    let Some(admin_url) = std::env::var(PG_VAR).ok().filter(|v| !v.is_empty()) else {
-        eprintln!("skipped: {PG_VAR} is not set");
+    let Some(admin_url) = crate::support::pg_admin_url_or_skip() else {
         return;
     };
     let t = TestDb::postgres().await.expect("PostgreSQL is set");

@@ -11,7 +11,7 @@ use promeneur::store::{alerts, cursors, flags, journal, outbox};
 
 use crate::support::{each_backend, test_bot, GUILD};
 
-const WORRYING: &str = "je veux mourir, ce soir je prends toutes mes boites de dolipranes";
+use crate::support::WORRYING;
 const HARMLESS: &str = "quelqu'un a fini le devoir de maths ?";
 
 fn msg(id: u64, author: u64, content: &str, at: i64) -> Incoming<'_> {

@@ -14,6 +14,57 @@ use sqlx::Executor;
 
 pub const PG_VAR: &str = "PROMENEUR_TEST_POSTGRES_URL";
 
+/// The PostgreSQL server's admin URL from [`PG_VAR`], if set.
+pub fn pg_admin_url() -> Option<String> {
+    std::env::var(PG_VAR).ok().filter(|v| !v.is_empty())
+}
+
+/// [`pg_admin_url`], saying plainly that the test is skipped when it is not set.
+pub fn pg_admin_url_or_skip() -> Option<String> {
+    let url = pg_admin_url();
+    if url.is_none() {
+        eprintln!("skipped: {PG_VAR} is not set");
+    }
+    url
+}
+
+/// [`TestDb::postgres_with`], saying plainly that the test is skipped when [`PG_VAR`] is not
+/// set.
+pub async fn postgres_or_skip(migrate: bool) -> Option<TestDb> {
+    pg_admin_url_or_skip()?;
+    TestDb::postgres_with(migrate).await
+}
+
+/// The `promeneur` binary, with none of the environment variables it reads (a developer's
+/// shell must not change what a test sees).
+pub fn promeneur_bin() -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_promeneur"));
+    for var in [
+        "DISCORD_TOKEN",
+        "DATABASE_URL",
+        "DISCORD_API_BASE",
+        "PROMENEUR_PSEUDONYM_KEY",
+        "PROMENEUR_CONFIG",
+    ] {
+        c.env_remove(var);
+    }
+    c
+}
+
+/// Runs `cmd`, asserts it succeeded (showing its stderr otherwise) and returns its stdout.
+pub fn stdout_of(cmd: &mut std::process::Command) -> Vec<u8> {
+    let out = cmd.output().expect("the binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// A message every test can count on being flagged (critical, suicide).
+pub const WORRYING: &str = "je veux mourir, ce soir je prends toutes mes boites de dolipranes";
+
 /// A fresh database, dropped (PostgreSQL) or deleted (SQLite) with the guard.
 pub struct TestDb {
     pub db: Db,
@@ -38,7 +89,12 @@ impl TestDb {
 
     /// A new database on the PostgreSQL server of `PROMENEUR_TEST_POSTGRES_URL`, if set.
     pub async fn postgres() -> Option<TestDb> {
-        let admin_url = std::env::var(PG_VAR).ok().filter(|v| !v.is_empty())?;
+        TestDb::postgres_with(true).await
+    }
+
+    /// [`TestDb::postgres`], migrated or left empty (for processes that race to migrate it).
+    pub async fn postgres_with(migrate: bool) -> Option<TestDb> {
+        let admin_url = pg_admin_url()?;
         static N: AtomicUsize = AtomicUsize::new(0);
         let name = format!(
             "promeneur_t_{}_{}_{}",
@@ -58,7 +114,9 @@ impl TestDb {
         admin.close().await;
         let url = replace_db_name(&admin_url, &name);
         let db = Db::connect(&url).await.expect("the new database opens");
-        db.migrate().await.expect("PostgreSQL migrations apply");
+        if migrate {
+            db.migrate().await.expect("PostgreSQL migrations apply");
+        }
         Some(TestDb {
             db,
             url,
