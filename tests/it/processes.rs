@@ -29,6 +29,30 @@ fn alerts_per_person(sim: &SimHandle, alerts: &[MessageView]) -> HashMap<String,
     count
 }
 
+/// Waits (a minute at most) until every young person's worrying message shows in an alert,
+/// then, after `settle` more, checks that none shows twice.
+async fn assert_each_young_person_alerted_once(sim: &SimHandle, settle: Duration) {
+    let counts = || alerts_per_person(sim, &sim.messages("#alertes-promeneurs").unwrap());
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    loop {
+        let counts = counts();
+        if counts.values().all(|n| *n >= 1) {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "alerts missing after 60 s: {counts:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    tokio::time::sleep(settle).await;
+    let counts = counts();
+    assert!(
+        counts.values().all(|n| *n == 1),
+        "each worrying message alerted exactly once: {counts:?}"
+    );
+}
+
 /// A database of its own, the demo guild with `YOUNG` more young people (waits of a minute:
 /// processes start from scratch), and a configuration for both bots in a temporary folder.
 /// `None` (the test skipped) without PostgreSQL.
@@ -75,27 +99,8 @@ async fn two_processes_on_postgresql_alert_a_burst_exactly_once_when_one_is_kill
     }
 
     // Every alert arrives (those the dead process held come after its lease, 15 s).
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let alerts = sim.messages("#alertes-promeneurs").unwrap();
-        let counts = alerts_per_person(&sim, &alerts);
-        if counts.values().all(|n| *n >= 1) {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "alerts missing after 60 s: {counts:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
     // Nothing comes twice, even late.
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let alerts = sim.messages("#alertes-promeneurs").unwrap();
-    let counts = alerts_per_person(&sim, &alerts);
-    assert!(
-        counts.values().all(|n| *n == 1),
-        "each worrying message alerted exactly once: {counts:?}"
-    );
+    assert_each_young_person_alerted_once(&sim, Duration::from_secs(3)).await;
     // (Alerts due together may share a message, packed: counted per young person above.)
     // Each young person got one helpline card, too.
     for i in 0..YOUNG {
@@ -287,24 +292,7 @@ async fn a_rolling_restart_of_two_processes_misses_no_alert() {
     sim.wait_gateway(|s| s.identifies >= 4).await.unwrap();
     post(YOUNG - 16);
 
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    loop {
-        let counts = alerts_per_person(&sim, &sim.messages("#alertes-promeneurs").unwrap());
-        if counts.values().all(|n| *n >= 1) {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "alerts missing after 60 s: {counts:?}"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    tokio::time::sleep(Duration::from_secs(2)).await;
-    let counts = alerts_per_person(&sim, &sim.messages("#alertes-promeneurs").unwrap());
-    assert!(
-        counts.values().all(|n| *n == 1),
-        "each worrying message alerted exactly once: {counts:?}"
-    );
+    assert_each_young_person_alerted_once(&sim, Duration::from_secs(2)).await;
     a.kill();
     b.kill();
     sim.assert_no_violations();
